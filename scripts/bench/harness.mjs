@@ -1,0 +1,29 @@
+// Timing helpers for the benchmarks: warm up, then the median of repeated runs.
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Median milliseconds of `fn` over `runs` timed runs after `warmup` untimed ones (fn may be async). */
+export async function medianMs(fn, { runs = 7, warmup = 2 } = {}) {
+  for (let i = 0; i < warmup; ++i) await fn();
+  const times = [];
+  for (let i = 0; i < runs; ++i) {
+    const start = performance.now();
+    await fn();
+    times.push(performance.now() - start);
+  }
+  return median(times);
+}
+
+export function randomFloats(count, seed = 1) {
+  // xorshift: reproducible inputs without a dependency.
+  let s = seed >>> 0 || 1;
+  const out = new Float32Array(count);
+  for (let i = 0; i < count; ++i) {
+    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    out[i] = s / 4294967296 - 0.5;
+  }
+  return out;
+}

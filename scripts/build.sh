@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Builds dist/ (the WASM module + the compiled TypeScript API): `build.sh` or `build.sh wasm`;
+# the native library, tests and benchmarks: `build.sh native`; both: `build.sh all`. Incremental.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# Debian's emcc runs its JS optimiser with Node and needs acorn from Debian's node modules.
+export NODE_PATH="/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}"
+
+build_wasm() {
+  [ -f build/wasm/build.ninja ] || emcmake cmake -S . -B build/wasm -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build build/wasm
+  npx tsc -p wasm/tsconfig.json
+  cp wasm/ts/attnkit.d.mts dist/
+}
+
+build_native() {
+  [ -f build/native/build.ninja ] || cmake -S . -B build/native -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build build/native
+}
+
+case "${1:-wasm}" in
+  wasm) build_wasm ;;
+  native) build_native ;;
+  all) build_native; build_wasm ;;
+  *) echo "usage: build.sh [wasm|native|all]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Idempotent set-up for a fresh Debian machine: system packages, then npm dependencies.
+# Called by `npm test` and `npm start`; does nothing that is already done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(emscripten libxsimd-dev wabt cmake ninja-build g++ clang libgtest-dev libbenchmark-dev
+              chromium)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm dependencies from the committed lockfile; skipped when node_modules matches it.
+if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.setup-lock-stamp; then
+  npm ci --no-audit --no-fund
+  cp package-lock.json node_modules/.setup-lock-stamp
+fi

@@ -1,0 +1,26 @@
+// Shape checks shared by the validated entry points: "name has N values, expected rows×cols = M".
+#pragma once
+#include <cstddef>
+
+#include "attnkit/core/error.hpp"
+#include "attnkit/core/view.hpp"
+
+namespace attnkit::api {
+
+// Checks that a positive-size 2-D shape fits size_t and returns its element count.
+inline std::size_t matrix_count(const char* where, const char* rows_name, long long rows,
+                                const char* cols_name, long long cols) {
+  require_positive(where, rows_name, rows);
+  require_positive(where, cols_name, cols);
+  return checked_product(where, static_cast<std::size_t>(rows), static_cast<std::size_t>(cols));
+}
+
+template <typename T>
+void require_size(const char* where, const char* name, View<T> view, std::size_t expected,
+                  const char* shape_text) {
+  if (view.data == nullptr && view.size > 0) fail(where, ": ", name, " is null");
+  if (view.size != expected)
+    fail(where, ": ", name, " has ", view.size, " values, expected ", shape_text, " = ", expected);
+}
+
+}  // namespace attnkit::api

@@ -1,0 +1,54 @@
+// The one error type of the core, and the checks public entry points use to reject bad input.
+#pragma once
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+namespace attnkit {
+
+// Thrown for every invalid argument; the message names the argument and the offending value.
+class Error : public std::runtime_error {
+ public:
+  explicit Error(const std::string& message) : std::runtime_error(message) {}
+};
+
+namespace detail {
+inline void append(std::ostringstream&) {}
+template <typename T, typename... Rest>
+void append(std::ostringstream& out, const T& first, const Rest&... rest) {
+  out << first;
+  append(out, rest...);
+}
+}  // namespace detail
+
+// Throws attnkit::Error with the pieces concatenated, e.g. fail("gemm: m must be > 0, got ", m).
+template <typename... Parts>
+[[noreturn]] void fail(const Parts&... parts) {
+  std::ostringstream out;
+  detail::append(out, parts...);
+  throw Error(out.str());
+}
+
+// A size argument must be positive; `where` names the function, `name` the argument.
+inline void require_positive(const char* where, const char* name, long long value) {
+  if (value <= 0) fail(where, ": ", name, " must be > 0, got ", value);
+}
+
+// Product of sizes, throwing instead of silently wrapping around.
+inline std::size_t checked_product(const char* where, std::size_t a, std::size_t b) {
+  if (a != 0 && b > std::numeric_limits<std::size_t>::max() / a)
+    fail(where, ": sizes ", a, " x ", b, " overflow");
+  return a * b;
+}
+
+// Every value must be finite: NaN or Inf in an input is reported with its index.
+inline void require_finite(const char* where, const char* name, const float* data, std::size_t count) {
+  for (std::size_t i = 0; i < count; ++i) {
+    if (!std::isfinite(data[i])) fail(where, ": ", name, "[", i, "] is not finite (", data[i], ")");
+  }
+}
+
+}  // namespace attnkit

@@ -1,0 +1,53 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it, vi } from 'vitest';
+
+const dist = new URL('../../dist/', import.meta.url);
+
+describe('init', () => {
+  it('is idempotent: concurrent and repeated calls give the same instance', async () => {
+    vi.resetModules();
+    const { init } = await import('../../dist/index.js');
+    const [first, second] = await Promise.all([init(), init()]);
+    expect(first).toBe(second);
+    expect(await init()).toBe(first);
+    expect(first.memoryBytes()).toBeGreaterThanOrEqual(16 * 1024 * 1024);
+  });
+
+  it('names the missing init when a kernel is called too early', async () => {
+    vi.resetModules();
+    const { gemm } = await import('../../dist/index.js');
+    expect(() => gemm(new Float32Array(1), new Float32Array(1), { m: 1, n: 1, k: 1 }))
+      .toThrow('gemm: attnkit is not initialised; call `await init()` first');
+  });
+
+  it('accepts the module bytes from the caller', async () => {
+    vi.resetModules();
+    const { init, gemm } = await import('../../dist/index.js');
+    await init({ wasmBinary: readFileSync(new URL('attnkit.wasm', dist)) });
+    expect(Array.from(gemm(new Float32Array([2]), new Float32Array([3]), { m: 1, n: 1, k: 1 }))).toEqual([6]);
+  });
+});
+
+describe('the .wasm', () => {
+  it('is small (under 1 MB)', () => {
+    expect(readFileSync(new URL('attnkit.wasm', dist)).length).toBeLessThan(1024 * 1024);
+  });
+
+  it('computes the GEMM with WASM SIMD128 f32x4 multiply and add instructions', () => {
+    // The symbol map names each function index; wasm-opt inlines the kernel into the `gemm` binding.
+    const symbols = readFileSync(new URL('attnkit.mjs.symbols', dist), 'utf8').split('\n');
+    const line = symbols.find((s) => /namespace\\29::gemm\\28/.test(s));
+    expect(line).toBeDefined();
+    const index = Number(line.split(':')[0]);
+    const wat = execFileSync('wasm2wat', ['--enable-exceptions', new URL('attnkit.wasm', dist).pathname],
+      { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    const start = wat.indexOf(`(func (;${index};)`);
+    expect(start).toBeGreaterThan(0);
+    const end = wat.indexOf('(func (;', start + 10);
+    const body = wat.slice(start, end);
+    expect(body).toMatch(/f32x4\.mul/);
+    expect(body).toMatch(/f32x4\.add/);
+    expect(body).toMatch(/v128\.load32_splat|f32x4\.splat/);
+  });
+});
