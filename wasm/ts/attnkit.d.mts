@@ -1,8 +1,7 @@
-// Types of the Emscripten-generated module (dist/attnkit.mjs): the Embind functions of wasm/bindings.cpp.
+// Types of the Emscripten-generated module (dist/attnkit.mjs): the Embind functions of wasm/bindings_*.cpp.
+// Addresses and sizes are numbers; functions that can fail return a status (0 = ok, else see lastError()).
 export interface AttnkitWasmModule {
   HEAPU8: Uint8Array;
-  HEAP32: Int32Array;
-  HEAPF32: Float32Array;
   _malloc(bytes: number): number;
   _free(address: number): void;
   lastError(): string;
@@ -11,6 +10,31 @@ export interface AttnkitWasmModule {
   softmax(input: number, output: number, count: number, rows: number, cols: number): number;
   layerNorm(input: number, gamma: number, beta: number, output: number, count: number, gammaCount: number,
             betaCount: number, rows: number, cols: number, eps: number): number;
+  attention(q: number, qCount: number, k: number, kCount: number, v: number, vCount: number, out: number,
+            outCount: number, batch: number, heads: number, queryLen: number, keyLen: number, headDim: number,
+            valueDim: number, causal: boolean, prefixLen: number, keyLengths: number, keyLengthsCount: number,
+            scaleKind: number, scaleValue: number, trainLen: number, minKeys: number): number;
+  relu2Attention(q: number, qCount: number, k: number, kCount: number, v: number, vCount: number, out: number,
+                 outCount: number, batch: number, heads: number, queryLen: number, keyLen: number, headDim: number,
+                 valueDim: number, causal: boolean, prefixLen: number, keyLengths: number, keyLengthsCount: number): number;
+  linearAttention(q: number, qCount: number, k: number, kCount: number, v: number, vCount: number, out: number,
+                  outCount: number, batch: number, heads: number, queryLen: number, keyLen: number, headDim: number,
+                  valueDim: number, causal: boolean, prefixLen: number, keyLengths: number, keyLengthsCount: number,
+                  featureMap: number,
+                  projection: number, projectionCount: number, features: number, eps: number): number;
+  linearStateCreate(headDim: number, valueDim: number, featureMap: number, projection: number, projectionCount: number,
+                    features: number, eps: number, handleOut: number): number;
+  linearStateStep(handle: number, q: number, k: number, v: number, out: number): number;
+  linearStateReset(handle: number): void;
+  linearStateTokens(handle: number): number;
+  linearStateDestroy(handle: number): void;
+  performerProjection(features: number, headDim: number, seed: number, out: number, outCount: number): number;
+  rope(x: number, count: number, seqLen: number, headDim: number, positionOffset: number, base: number): number;
+  entropyInvariantScale(keys: number, headDim: number, trainLen: number, minKeys: number, out: number): number;
+  entropy(p: number, count: number, rows: number, cols: number, out: number): number;
+  entropyNormalize(p: number, out: number, count: number, rows: number, cols: number, targets: number,
+                   targetsCount: number, method: number, tolerance: number, maxIterations: number, gammas: number,
+                   iterations: number): number;
 }
 
 export interface AttnkitModuleOptions {

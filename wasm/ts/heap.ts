@@ -1,15 +1,19 @@
 // Copies typed arrays into WASM memory for one call and frees everything afterwards, even on error.
+// Views of memory are re-read after each allocation: malloc may grow (and so replace) the buffer.
 import type { AttnkitWasmModule } from './attnkit.mjs';
 import { AttnkitError } from './errors.js';
+
+type Typed = Float32Array | Float64Array | Int32Array;
+type TypedConstructor<T extends Typed> = { new (buffer: ArrayBuffer, offset: number, length: number): T; BYTES_PER_ELEMENT: number };
 
 export class HeapScope {
   private readonly addresses: number[] = [];
 
   constructor(private readonly mod: AttnkitWasmModule, private readonly where: string) {}
 
-  /** Reserves `count` floats (uninitialised) and returns the byte address. */
-  allocFloats(count: number): number {
-    const bytes = count * 4;
+  /** Reserves `bytes` (uninitialised, 8-byte aligned) and returns the address; 0 bytes gives address 0. */
+  alloc(bytes: number): number {
+    if (bytes === 0) return 0;
     const address = this.mod._malloc(bytes);
     if (address === 0) {
       throw new AttnkitError(`${this.where}: out of memory allocating ${bytes} bytes of WebAssembly memory`);
@@ -18,16 +22,29 @@ export class HeapScope {
     return address;
   }
 
-  /** Copies `values` in and returns the byte address. */
-  floats(values: Float32Array): number {
-    const address = this.allocFloats(values.length);
-    this.mod.HEAPF32.set(values, address >>> 2); // HEAPF32 is re-read: malloc may have grown memory
+  allocFloats(count: number): number {
+    return this.alloc(count * 4);
+  }
+
+  /** Copies `values` in and returns the address (0 for an empty array). */
+  copyIn(values: Typed): number {
+    const address = this.alloc(values.byteLength);
+    if (address !== 0) this.mod.HEAPU8.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), address);
     return address;
   }
 
-  /** Copies `count` floats out of WASM memory into a new array. */
+  /** Alias kept for the float kernels' readability. */
+  floats(values: Float32Array): number {
+    return this.copyIn(values);
+  }
+
+  /** Copies `count` elements at `address` out into a new array of the given type. */
+  read<T extends Typed>(type: TypedConstructor<T>, address: number, count: number): T {
+    return new type(this.mod.HEAPU8.buffer as ArrayBuffer, address, count).slice() as T;
+  }
+
   readFloats(address: number, count: number): Float32Array {
-    return this.mod.HEAPF32.slice(address >>> 2, (address >>> 2) + count);
+    return this.read(Float32Array, address, count);
   }
 
   /** Turns a non-zero status from a binding into the C++ error's message. */

@@ -2,3 +2,13 @@
 export { init, type Attnkit, type InitOptions } from './loader.js';
 export { AttnkitError } from './errors.js';
 export { gemm, softmax, layerNorm, type GemmShape, type RowsShape, type LayerNormOptions } from './kernels.js';
+export {
+  attention, gauAttention, linearAttention, performerProjection, rope, LinearAttentionState,
+  type AttentionShapeOptions, type AttentionOptions, type AttentionScale, type GauAttentionOptions,
+  type FeatureMapName, type FeatureMapOptions, type LinearAttentionOptions, type LinearAttentionStateOptions,
+  type RopeOptions,
+} from './attention.js';
+export {
+  entropy, entropyNormalize, entropyInvariantScale, type RowsOptions, type EntropyNormalizeOptions,
+  type EntropyNormalizeResult, type EntropyInvariantScaleOptions,
+} from './entropy.js';

@@ -38,3 +38,33 @@ export function requireFiniteNumber(where: string, name: string, value: unknown)
   }
   return value;
 }
+
+/** An optional size: the default when undefined, else a positive integer. */
+export function optionalSize(where: string, name: string, value: unknown, fallback: number): number {
+  return value === undefined ? fallback : requireSize(where, name, value);
+}
+
+/** A non-negative integer (offsets, lengths that may be 0). */
+export function requireCount(where: string, name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_INT32) {
+    throw new AttnkitError(`${where}: ${name} must be a non-negative integer, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** One of the listed string values. */
+export function requireChoice<T extends string>(where: string, name: string, value: unknown, choices: readonly T[]): T {
+  if (!choices.includes(value as T)) {
+    throw new AttnkitError(`${where}: ${name} must be one of ${choices.map((c) => `'${c}'`).join(', ')}, got ${String(value)}`);
+  }
+  return value as T;
+}
+
+/** Integers from an Int32Array or a number array (e.g. keyLengths). */
+export function toInt32Array(where: string, name: string, value: unknown): Int32Array {
+  if (value instanceof Int32Array) return value;
+  if (Array.isArray(value) && value.every((x) => Number.isInteger(x) && Math.abs(x) <= MAX_INT32)) {
+    return Int32Array.from(value);
+  }
+  throw new AttnkitError(`${where}: ${name} must be an Int32Array or an array of integers`);
+}

@@ -96,11 +96,21 @@ std::size_t round_up(std::size_t value, std::size_t multiple) {
 
 void gemm(const float* a, const float* b, float* c, std::size_t m, std::size_t n, std::size_t k,
           BLayout b_layout, bool accumulate) {
+  GemmScratch scratch;
+  gemm(a, b, c, m, n, k, b_layout, accumulate, scratch);
+}
+
+void gemm(const float* a, const float* b, float* c, std::size_t m, std::size_t n, std::size_t k,
+          BLayout b_layout, bool accumulate, GemmScratch& scratch) {
   const std::size_t col_block = std::min(kColBlock, n);
   const std::size_t depth_block = std::min(kDepthBlock, k);
   const std::size_t row_block = std::min(kRowBlock, m);
-  std::vector<float> packed_b(round_up(col_block, kPanelCols) * depth_block);
-  std::vector<float> packed_a(round_up(row_block, kPanelRows) * depth_block);
+  std::vector<float>& packed_b = scratch.packed_b;
+  std::vector<float>& packed_a = scratch.packed_a;
+  const std::size_t b_size = round_up(col_block, kPanelCols) * depth_block;
+  const std::size_t a_size = round_up(row_block, kPanelRows) * depth_block;
+  if (packed_b.size() < b_size) packed_b.resize(b_size);
+  if (packed_a.size() < a_size) packed_a.resize(a_size);
 
   for (std::size_t col0 = 0; col0 < n; col0 += kColBlock) {
     const std::size_t cols = std::min(kColBlock, n - col0);

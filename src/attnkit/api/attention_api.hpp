@@ -1,0 +1,56 @@
+// Validated entry points for the attention family: sizes against shapes, masks, scales and values.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "attnkit/attention/feature_maps.hpp"
+#include "attnkit/attention/linear_attention.hpp"
+#include "attnkit/attention/scale.hpp"
+#include "attnkit/core/view.hpp"
+
+namespace attnkit::api {
+
+// Sizes as the caller gave them (signed, so negative values are reported rather than wrapped).
+struct AttentionDims {
+  long long batch = 1, heads = 1, query_len = 0, key_len = 0, head_dim = 0, value_dim = 0;
+};
+
+struct MaskArgs {
+  bool causal = false;
+  long long prefix_len = 0;                 // prefix-LM when causal; must be 0 otherwise
+  View<const std::int32_t> key_lengths;     // empty, or one length in [0, key_len] per batch item
+};
+
+// Fused softmax attention. q [B,H,Lq,d], k [B,H,Lk,d], v [B,H,Lk,dv], out [B,H,Lq,dv].
+void attention(ConstFloats q, ConstFloats k, ConstFloats v, Floats out, const AttentionDims& dims,
+               const MaskArgs& mask, const attention::AttentionScale& scale);
+
+// GAU relu² attention, relu²(Q·Kᵀ/√d)/n, with the same masks.
+void relu2_attention(ConstFloats q, ConstFloats k, ConstFloats v, Floats out, const AttentionDims& dims,
+                     const MaskArgs& mask);
+
+// Linear attention; `projection` (features × head_dim) is required for Performer, ignored otherwise.
+void linear_attention(ConstFloats q, ConstFloats k, ConstFloats v, Floats out, const AttentionDims& dims,
+                      const MaskArgs& mask, attention::FeatureMap map, ConstFloats projection, long long features,
+                      double eps);
+
+// A streaming (token-by-token) causal linear attention state, validated like linear_attention.
+std::unique_ptr<attention::LinearAttentionState> linear_attention_state(long long head_dim, long long value_dim,
+                                                                        attention::FeatureMap map,
+                                                                        ConstFloats projection, long long features,
+                                                                        double eps);
+
+// The Performer projection W (features × head_dim) for a seed (an integer below 2^53).
+std::vector<float> performer_projection(long long features, long long head_dim, double seed);
+
+// RoPE in place on rows of head_dim values; x holds whole sequences of seq_len rows.
+void rope(Floats x, long long seq_len, long long head_dim, long long position_offset, double base);
+
+// The entropy-invariant scale log_L(n)/√d for n keys.
+double entropy_invariant_scale(double keys, long long head_dim, double train_len, double min_keys);
+
+// Checks an AttentionScale's parameters (explicit value finite; train_len > 1; min_keys ≥ 1).
+void check_scale(const char* where, const attention::AttentionScale& scale);
+
+}  // namespace attnkit::api

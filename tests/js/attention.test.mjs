@@ -1,0 +1,176 @@
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  AttnkitError, LinearAttentionState, attention, entropyInvariantScale, gauAttention, gemm, init, linearAttention,
+  performerProjection, rope,
+} from '../../dist/index.js';
+import { maxAbsDiff, randomFloats } from './reference.mjs';
+
+const fixture = JSON.parse(readFileSync(new URL('../fixtures/attention.json', import.meta.url), 'utf8'));
+const inputs = (seed, count) => randomFloats(count, seed, -2, 2);
+
+beforeAll(async () => { await init(); });
+
+function runCase(c) {
+  const d = c.dims;
+  const heads = d.batch * d.heads;
+  const q = inputs(c.seed, heads * d.queryLen * d.headDim);
+  const k = inputs(c.seed + 1, heads * d.keyLen * d.headDim);
+  const v = inputs(c.seed + 2, heads * d.keyLen * d.valueDim);
+  const options = { ...d, ...c.mask };
+  if (c.kind === 'softmax') {
+    const s = c.scale;
+    const scale = s.kind === 'explicit' ? s.value : s.kind ?? 'inv-sqrt-d';
+    return attention(q, k, v, { ...options, scale, trainLen: s.trainLen, minKeys: s.minKeys });
+  }
+  if (c.kind === 'relu2') return gauAttention(q, k, v, options);
+  return linearAttention(q, k, v, { ...options, featureMap: c.featureMap });
+}
+
+describe('attention kernels match the NumPy reference (tests/fixtures/attention.json)', () => {
+  for (const c of fixture.attention) {
+    const d = c.dims;
+    const label = `${c.kind}${c.featureMap ? ` ${c.featureMap}` : ''} B${d.batch} H${d.heads} Lq${d.queryLen} Lk${d.keyLen} `
+      + `d${d.headDim}/${d.valueDim} mask ${JSON.stringify(c.mask)} scale ${JSON.stringify(c.scale)}`;
+    it(label, () => {
+      const out = runCase(c);
+      c.rows.forEach((row, i) => {
+        const got = out.subarray(row * d.valueDim, (row + 1) * d.valueDim);
+        c.expected[i].forEach((want, j) => {
+          expect(Math.abs(got[j] - want)).toBeLessThanOrEqual(2e-4 + 2e-4 * Math.abs(want));
+        });
+      });
+    });
+  }
+
+  for (const c of fixture.rope) {
+    it(`rope seqLen ${c.seqLen} headDim ${c.headDim} offset ${c.positionOffset} base ${c.base} (in place)`, () => {
+      const x = inputs(c.seed, c.count);
+      const result = rope(x, c);
+      expect(result).toBe(x);
+      c.rows.forEach((row, i) => {
+        expect(maxAbsDiff(x.subarray(row * c.headDim, (row + 1) * c.headDim), c.expected[i])).toBeLessThan(1e-5);
+      });
+    });
+  }
+});
+
+describe('attention semantics', () => {
+  it('entropy-invariant scale equals 1/sqrt(d) at the training length and grows as log n', () => {
+    expect(entropyInvariantScale(512, 64)).toBeCloseTo(1 / 8, 12);
+    expect(entropyInvariantScale(1024, 64, { trainLen: 512 })).toBeCloseTo(10 / 9 / 8, 12);
+    expect(entropyInvariantScale(4, 64, { minKeys: 16 })).toBeCloseTo(Math.log(16) / Math.log(512) / 8, 12);
+  });
+
+  it('with the entropy-invariant scale at n = trainLen, attention equals the 1/sqrt(d) attention', () => {
+    const [n, d] = [64, 32];
+    const q = inputs(1, n * d), k = inputs(2, n * d), v = inputs(3, n * d);
+    const a = attention(q, k, v, { queryLen: n, headDim: d });
+    const b = attention(q, k, v, { queryLen: n, headDim: d, scale: 'entropy-invariant', trainLen: n });
+    expect(maxAbsDiff(a, b)).toBeLessThan(1e-6);
+  });
+
+  it('a KV-cache query (queryLen 1, causal) equals the last row of full causal attention', () => {
+    const [n, d] = [70, 16];
+    const q = inputs(4, n * d), k = inputs(5, n * d), v = inputs(6, n * d);
+    const full = attention(q, k, v, { queryLen: n, headDim: d, causal: true });
+    const last = attention(q.subarray((n - 1) * d), k, v, { queryLen: 1, keyLen: n, headDim: d, causal: true });
+    expect(maxAbsDiff(last, full.subarray((n - 1) * d))).toBeLessThan(1e-6);
+  });
+
+  it("GAU 'softmax' variant is attention with the entropy-invariant scale", () => {
+    const [n, d] = [40, 16];
+    const q = inputs(7, n * d), k = inputs(8, n * d), v = inputs(9, n * d);
+    const gau = gauAttention(q, k, v, { queryLen: n, headDim: d, variant: 'softmax', trainLen: 64 });
+    const ref = attention(q, k, v, { queryLen: n, headDim: d, scale: 'entropy-invariant', trainLen: 64 });
+    expect(maxAbsDiff(gau, ref)).toBe(0);
+  });
+
+  it('LinearAttentionState streams token by token to the causal result, for every feature map', () => {
+    const [n, d, dv] = [33, 16, 8];
+    const q = inputs(10, n * d), k = inputs(11, n * d), v = inputs(12, n * dv);
+    for (const featureMap of ['elu+1', 'relu', 'exp', 'performer']) {
+      const options = { featureMap, features: 48, seed: 3 };
+      const causal = linearAttention(q, k, v, { queryLen: n, headDim: d, valueDim: dv, causal: true, ...options });
+      const state = new LinearAttentionState({ headDim: d, valueDim: dv, ...options });
+      for (let i = 0; i < n; ++i) {
+        const out = state.step(q.subarray(i * d, (i + 1) * d), k.subarray(i * d, (i + 1) * d), v.subarray(i * dv, (i + 1) * dv));
+        expect(maxAbsDiff(out, causal.subarray(i * dv, (i + 1) * dv))).toBeLessThan(1e-6);
+      }
+      expect(state.tokens).toBe(n);
+      state.reset();
+      expect(state.tokens).toBe(0);
+      state.dispose();
+      expect(() => state.step(q.subarray(0, d), k.subarray(0, d), v.subarray(0, dv))).toThrow('this state was disposed');
+    }
+  });
+
+  it('Performer attention converges to softmax attention as the number of features grows', () => {
+    const [n, d] = [64, 16];
+    const q = randomFloats(n * d, 21, -0.7, 0.7), k = randomFloats(n * d, 22, -0.7, 0.7), v = inputs(23, n * d);
+    const exact = attention(q, k, v, { queryLen: n, headDim: d });
+    const errors = [16, 64, 256, 1024].map((features) => {
+      let total = 0;
+      for (let seed = 1; seed <= 4; ++seed) {
+        const approx = linearAttention(q, k, v, { queryLen: n, headDim: d, featureMap: 'performer', features, seed });
+        total += approx.reduce((s, x, i) => s + Math.abs(x - exact[i]), 0) / approx.length / 4;
+      }
+      return total;
+    });
+    for (let i = 1; i < errors.length; ++i) expect(errors[i]).toBeLessThan(errors[i - 1]);
+    expect(errors.at(-1)).toBeLessThan(0.02);
+  });
+
+  it('performerProjection is reproducible by seed and orthogonal within a block', () => {
+    const w = performerProjection(20, 8, 42);
+    expect(w).toEqual(performerProjection(20, 8, 42));
+    expect(w).not.toEqual(performerProjection(20, 8, 43));
+    for (let a = 0; a < 8; ++a)
+      for (let b = a + 1; b < 8; ++b) {
+        let dot = 0;
+        for (let c = 0; c < 8; ++c) dot += w[a * 8 + c] * w[b * 8 + c];
+        expect(Math.abs(dot)).toBeLessThan(1e-4);
+      }
+  });
+});
+
+describe('attention rejects bad input with a clear Error and keeps working', () => {
+  const q = inputs(30, 2 * 4 * 8);
+  const base = { heads: 2, queryLen: 4, headDim: 8 };
+  const cases = [
+    ['NaN in q', () => attention(Float32Array.from(q, (x, i) => (i === 5 ? NaN : x)), q, q, base), /attention: q\[5\] is not finite/],
+    ['wrong q length', () => attention(q.subarray(1), q, q, base), /attention: q has 63 values, expected batch\*heads\*queryLen\*headDim = 64/],
+    ['zero headDim', () => attention(q, q, q, { ...base, headDim: 0 }), /attention: headDim must be a positive integer, got 0/],
+    ['missing options', () => attention(q, q, q), /attention: options with the shape are required/],
+    ['unknown scale', () => attention(q, q, q, { ...base, scale: 'log' }), /attention: scale must be one of 'inv-sqrt-d', 'entropy-invariant', got log/],
+    ['NaN scale', () => attention(q, q, q, { ...base, scale: NaN }), /attention: scale must be a finite number/],
+    ['trainLen 1', () => attention(q, q, q, { ...base, scale: 'entropy-invariant', trainLen: 1 }), /attention: trainLen must be a finite number > 1, got 1/],
+    ['prefixLen without causal', () => attention(q, q, q, { ...base, prefixLen: 2 }), /needs causal: true/],
+    ['prefixLen past keyLen', () => attention(q, q, q, { ...base, causal: true, prefixLen: 9 }), /prefixLen must be in \[0, keyLen = 4\], got 9/],
+    ['keyLengths too long', () => attention(q, q, q, { ...base, keyLengths: [5] }), /keyLengths\[0\] must be in \[0, keyLen = 4\], got 5/],
+    ['keyLengths wrong count', () => attention(q, q, q, { ...base, keyLengths: [1, 2] }), /keyLengths has 2 values, expected batch = 1/],
+    ['k not a Float32Array', () => attention(q, Array.from(q), q, base), /attention: k must be a Float32Array, got Array/],
+    ['unknown feature map', () => linearAttention(q, q, q, { ...base, featureMap: 'tanh' }), /featureMap must be one of/],
+    ['causal linear with a cache', () => linearAttention(q.subarray(0, 16), q, q, { ...base, queryLen: 1, keyLen: 4, causal: true }), /causal linear attention needs queryLen == keyLen/],
+    ['prefix-LM linear', () => linearAttention(q, q, q, { ...base, causal: true, prefixLen: 2 }), /prefixLen \(prefix-LM\) is not supported by linear attention/],
+    ['performer projection size', () => linearAttention(q, q, q, { ...base, featureMap: 'performer', features: 4, projection: new Float32Array(8) }), /projection has 8 values, expected features\*headDim = 32/],
+    ['performer seed', () => performerProjection(4, 8, -1), /seed must be an integer in \[0, 2\^53\)/],
+    ['odd rope dim', () => rope(new Float32Array(14), { seqLen: 2, headDim: 7 }), /rope: headDim must be even/],
+    ['rope length', () => rope(new Float32Array(10), { seqLen: 2, headDim: 4 }), /rope: x has 10 values, expected a positive multiple of seqLen\*headDim = 8/],
+    ['state step length', () => new LinearAttentionState({ headDim: 8 }).step(q.subarray(0, 7), q.subarray(0, 8), q.subarray(0, 8)), /LinearAttentionState.step: q has 7 values, expected headDim = 8/],
+    ['gau variant', () => gauAttention(q, q, q, { ...base, variant: 'gelu' }), /variant must be one of 'relu2', 'softmax'/],
+    ['entropyInvariantScale keys', () => entropyInvariantScale(0, 64), /keys must be a finite number >= 1, got 0/],
+  ];
+  for (const [name, call, message] of cases) {
+    it(`rejects ${name}`, () => {
+      expect(call).toThrow(AttnkitError);
+      expect(call).toThrow(message);
+      expect(Array.from(gemm(new Float32Array([1, 2]), new Float32Array([3, 4]), { m: 1, n: 1, k: 2 }))).toEqual([11]);
+    });
+  }
+
+  it('a fully masked query row gives zeros, not NaN', () => {
+    const out = attention(q.subarray(0, 32), q.subarray(0, 32), q.subarray(0, 32), { queryLen: 4, headDim: 8, keyLengths: [0] });
+    expect(Array.from(out).every((x) => x === 0)).toBe(true);
+  });
+});

@@ -1,0 +1,40 @@
+// What every binding file shares: the guard that turns C++ exceptions into a status code plus
+// lastError() (thrown as a JS Error by the TypeScript layer), and typed views of WASM memory addresses.
+#pragma once
+#include <cstdint>
+#include <new>
+#include <stdexcept>
+#include <string>
+
+#include "attnkit/core/view.hpp"
+
+namespace attnkit::wasm {
+
+std::string& last_error();
+
+template <typename Body>
+int guarded(Body&& body) {
+  try {
+    body();
+    return 0;
+  } catch (const std::bad_alloc&) {
+    last_error() = "out of memory: the request needs more WebAssembly memory than is available";
+  } catch (const std::exception& error) {
+    last_error() = error.what();
+  } catch (...) {
+    last_error() = "unknown C++ exception";
+  }
+  return 1;
+}
+
+template <typename T>
+View<const T> in(std::uintptr_t address, int count) {
+  return {reinterpret_cast<const T*>(address), static_cast<std::size_t>(count)};
+}
+
+template <typename T>
+View<T> out(std::uintptr_t address, int count) {
+  return {reinterpret_cast<T*>(address), static_cast<std::size_t>(count)};
+}
+
+}  // namespace attnkit::wasm

@@ -1,0 +1,280 @@
+// The attention family on [batch, heads, length, dim] Float32Arrays: softmax attention (fused, online
+// softmax), GAU attention, linear attention (batch and streaming) with Performer features, and RoPE.
+import type { AttnkitWasmModule } from './attnkit.mjs';
+import { AttnkitError } from './errors.js';
+import { HeapScope, withHeap } from './heap.js';
+import { loadedModule } from './loader.js';
+import {
+  optionalSize, requireChoice, requireCount, requireFiniteNumber, requireFloat32Array, requireLength, requireSize,
+  toInt32Array,
+} from './validate.js';
+
+/** Shapes and masks shared by every attention function. Tensors are row-major [batch, heads, length, dim]. */
+export interface AttentionShapeOptions {
+  batch?: number;
+  heads?: number;
+  queryLen: number;
+  /** Defaults to queryLen. Larger than queryLen with `causal` = decoding with a KV cache. */
+  keyLen?: number;
+  headDim: number;
+  /** Defaults to headDim. */
+  valueDim?: number;
+  /** Query i sees keys j ≤ i + keyLen − queryLen. */
+  causal?: boolean;
+  /** With causal: the first prefixLen keys are visible to every query (UniLM prefix-LM). */
+  prefixLen?: number;
+  /** Key padding: batch item b sees only its first keyLengths[b] keys. */
+  keyLengths?: Int32Array | number[];
+}
+
+/** 'inv-sqrt-d' (1/√d), 'entropy-invariant' (log_trainLen(n)/√d, n = visible keys), or a number. */
+export type AttentionScale = 'inv-sqrt-d' | 'entropy-invariant' | number;
+
+export interface AttentionOptions extends AttentionShapeOptions {
+  scale?: AttentionScale;
+  /** Training length L of the entropy-invariant scale (equal to 1/√d at n = L). Default 512. */
+  trainLen?: number;
+  /** Floor on n for the entropy-invariant scale (bert4keras's softmax_plus uses 16). Default 1. */
+  minKeys?: number;
+}
+
+interface Shape {
+  batch: number; heads: number; queryLen: number; keyLen: number; headDim: number; valueDim: number;
+  causal: boolean; prefixLen: number; keyLengths: Int32Array;
+}
+
+function readShape(where: string, q: unknown, k: unknown, v: unknown, options: AttentionShapeOptions): Shape {
+  requireFloat32Array(where, 'q', q);
+  requireFloat32Array(where, 'k', k);
+  requireFloat32Array(where, 'v', v);
+  if (typeof options !== 'object' || options === null) throw new AttnkitError(`${where}: options with the shape are required`);
+  const queryLen = requireSize(where, 'queryLen', options.queryLen);
+  const headDim = requireSize(where, 'headDim', options.headDim);
+  const shape: Shape = {
+    batch: optionalSize(where, 'batch', options.batch, 1),
+    heads: optionalSize(where, 'heads', options.heads, 1),
+    queryLen,
+    keyLen: optionalSize(where, 'keyLen', options.keyLen, queryLen),
+    headDim,
+    valueDim: optionalSize(where, 'valueDim', options.valueDim, headDim),
+    causal: Boolean(options.causal),
+    prefixLen: options.prefixLen === undefined ? 0 : requireCount(where, 'prefixLen', options.prefixLen),
+    keyLengths: options.keyLengths === undefined ? new Int32Array(0) : toInt32Array(where, 'keyLengths', options.keyLengths),
+  };
+  const { batch, heads, keyLen, valueDim } = shape;
+  requireLength(where, 'q', q as Float32Array, 'batch*heads*queryLen*headDim', batch, heads, queryLen, headDim);
+  requireLength(where, 'k', k as Float32Array, 'batch*heads*keyLen*headDim', batch, heads, keyLen, headDim);
+  requireLength(where, 'v', v as Float32Array, 'batch*heads*keyLen*valueDim', batch, heads, keyLen, valueDim);
+  requireLength(where, 'output', { length: batch * heads * queryLen * valueDim }, 'batch*heads*queryLen*valueDim',
+    batch, heads, queryLen, valueDim);
+  return shape;
+}
+
+/** Copies q, k, v and keyLengths in, runs `call` with their addresses, returns the output. */
+function runAttention(
+  mod: AttnkitWasmModule, where: string, q: Float32Array, k: Float32Array, v: Float32Array, s: Shape,
+  call: (heap: HeapScope, args: [number, number, number, number, number, number, number, number], keyLengths: number) => number,
+): Float32Array {
+  const outCount = s.batch * s.heads * s.queryLen * s.valueDim;
+  return withHeap(mod, where, (heap) => {
+    const out = heap.allocFloats(outCount);
+    const args: [number, number, number, number, number, number, number, number] =
+      [heap.floats(q), q.length, heap.floats(k), k.length, heap.floats(v), v.length, out, outCount];
+    heap.check(call(heap, args, heap.copyIn(s.keyLengths)));
+    return heap.readFloats(out, outCount);
+  });
+}
+
+const SCALE_KINDS = { 'inv-sqrt-d': 0, 'entropy-invariant': 1 } as const;
+
+/** Fused multi-head softmax attention; never forms the n×m score matrix. A fully masked row gives zeros. */
+export function attention(q: Float32Array, k: Float32Array, v: Float32Array, options: AttentionOptions): Float32Array {
+  const where = 'attention';
+  const mod = loadedModule(where);
+  const s = readShape(where, q, k, v, options);
+  const scale = options.scale ?? 'inv-sqrt-d';
+  let scaleKind = 2;
+  let scaleValue = 0;
+  if (typeof scale === 'number') scaleValue = requireFiniteNumber(where, 'scale', scale);
+  else scaleKind = SCALE_KINDS[requireChoice(where, 'scale', scale, ['inv-sqrt-d', 'entropy-invariant'] as const)];
+  const trainLen = requireFiniteNumber(where, 'trainLen', options.trainLen ?? 512);
+  const minKeys = requireFiniteNumber(where, 'minKeys', options.minKeys ?? 1);
+  return runAttention(mod, where, q, k, v, s, (_heap, args, keyLengths) => mod.attention(...args,
+    s.batch, s.heads, s.queryLen, s.keyLen, s.headDim, s.valueDim, s.causal, s.prefixLen, keyLengths,
+    s.keyLengths.length, scaleKind, scaleValue, trainLen, minKeys));
+}
+
+export interface GauAttentionOptions extends AttentionShapeOptions {
+  /** 'relu2': relu²(Q·Kᵀ/√d)/n (GAU); 'softmax': softmax(log_trainLen(n)·Q·Kᵀ/√d), the seed's fix. */
+  variant?: 'relu2' | 'softmax';
+  trainLen?: number;
+}
+
+/** GAU attention (kexue.fm 8934, 9019); n is the number of keys each query sees. */
+export function gauAttention(q: Float32Array, k: Float32Array, v: Float32Array, options: GauAttentionOptions): Float32Array {
+  const where = 'gauAttention';
+  const mod = loadedModule(where);
+  const variant = requireChoice(where, 'variant', options?.variant ?? 'relu2', ['relu2', 'softmax'] as const);
+  if (variant === 'softmax') return attention(q, k, v, { ...options, scale: 'entropy-invariant' });
+  const s = readShape(where, q, k, v, options);
+  return runAttention(mod, where, q, k, v, s, (_heap, args, keyLengths) => mod.relu2Attention(...args,
+    s.batch, s.heads, s.queryLen, s.keyLen, s.headDim, s.valueDim, s.causal, s.prefixLen, keyLengths,
+    s.keyLengths.length));
+}
+
+export type FeatureMapName = 'elu+1' | 'relu' | 'exp' | 'performer';
+const FEATURE_MAPS: readonly FeatureMapName[] = ['elu+1', 'relu', 'exp', 'performer'];
+
+export interface FeatureMapOptions {
+  /** φ: 'elu+1' (default), 'relu', 'exp' (the seed's choice), 'performer' (FAVOR+ random features). */
+  featureMap?: FeatureMapName;
+  /** Performer: number of random features m (default 256), drawn from `seed` (default 0)... */
+  features?: number;
+  seed?: number;
+  /** ...or your own projection W (features × headDim), e.g. from performerProjection(). */
+  projection?: Float32Array;
+  /** Added to the relu map's denominator (default 1e-6). */
+  eps?: number;
+}
+
+interface FeatureArgs { map: number; projection: Float32Array; features: number; eps: number }
+
+function readFeatureMap(where: string, options: FeatureMapOptions, headDim: number): FeatureArgs {
+  const name = requireChoice(where, 'featureMap', options.featureMap ?? 'elu+1', FEATURE_MAPS);
+  const eps = requireFiniteNumber(where, 'eps', options.eps ?? 1e-6);
+  if (name !== 'performer') return { map: FEATURE_MAPS.indexOf(name), projection: new Float32Array(0), features: 0, eps };
+  const projection = options.projection !== undefined
+    ? requireFloat32Array(where, 'projection', options.projection)
+    : performerProjection(optionalSize(where, 'features', options.features, 256), headDim, options.seed ?? 0);
+  const features = optionalSize(where, 'features', options.features, projection.length / headDim);
+  return { map: 3, projection, features, eps };
+}
+
+export interface LinearAttentionOptions extends AttentionShapeOptions, FeatureMapOptions {}
+
+/** Linear attention φ(q)ᵀΣφ(k)vᵀ / φ(q)ᵀΣφ(k); causal uses running sums (needs queryLen == keyLen). */
+export function linearAttention(q: Float32Array, k: Float32Array, v: Float32Array, options: LinearAttentionOptions): Float32Array {
+  const where = 'linearAttention';
+  const mod = loadedModule(where);
+  const s = readShape(where, q, k, v, options);
+  const f = readFeatureMap(where, options, s.headDim);
+  return runAttention(mod, where, q, k, v, s, (heap, args, keyLengths) => mod.linearAttention(...args,
+    s.batch, s.heads, s.queryLen, s.keyLen, s.headDim, s.valueDim, s.causal, s.prefixLen, keyLengths,
+    s.keyLengths.length, f.map, heap.copyIn(f.projection), f.projection.length, f.features, f.eps));
+}
+
+/** The Performer projection W (features × headDim): orthogonal Gaussian blocks, chi norms, reproducible by seed. */
+export function performerProjection(features: number, headDim: number, seed = 0): Float32Array {
+  const where = 'performerProjection';
+  const mod = loadedModule(where);
+  const f = requireSize(where, 'features', features);
+  const d = requireSize(where, 'headDim', headDim);
+  requireLength(where, 'projection', { length: f * d }, 'features*headDim', f, d);
+  return withHeap(mod, where, (heap) => {
+    const out = heap.allocFloats(f * d);
+    heap.check(mod.performerProjection(f, d, requireFiniteNumber(where, 'seed', seed), out, f * d));
+    return heap.readFloats(out, f * d);
+  });
+}
+
+export interface RopeOptions {
+  seqLen: number;
+  headDim: number;
+  /** Position of the first row (for decoding after a cache). Default 0. */
+  positionOffset?: number;
+  /** θ_m = base^(−2m/headDim). Default 10000. */
+  base?: number;
+}
+
+/** Rotary position embedding, interleaved pairs (RoFormer, GlobalPointer), applied in place; returns x. */
+export function rope(x: Float32Array, options: RopeOptions): Float32Array {
+  const where = 'rope';
+  const mod = loadedModule(where);
+  requireFloat32Array(where, 'x', x);
+  const seqLen = requireSize(where, 'seqLen', options?.seqLen);
+  const headDim = requireSize(where, 'headDim', options.headDim);
+  const offset = requireCount(where, 'positionOffset', options.positionOffset ?? 0);
+  const base = requireFiniteNumber(where, 'base', options.base ?? 10000);
+  withHeap(mod, where, (heap) => {
+    const px = heap.floats(x);
+    heap.check(mod.rope(px, x.length, seqLen, headDim, offset, base));
+    x.set(heap.readFloats(px, x.length));
+  });
+  return x;
+}
+
+export interface LinearAttentionStateOptions extends FeatureMapOptions {
+  headDim: number;
+  /** Defaults to headDim. */
+  valueDim?: number;
+}
+
+const stateRegistry = new FinalizationRegistry<{ mod: AttnkitWasmModule; handle: number }>(
+  ({ mod, handle }) => mod.linearStateDestroy(handle));
+
+/**
+ * Causal linear attention one token at a time (the "RNN" view): holds S = Σφ(k)vᵀ and z = Σφ(k).
+ * step() gives the same output as linearAttention(..., { causal: true }) at that position.
+ * Owns WASM memory: call dispose() (a FinalizationRegistry is only a backstop).
+ */
+export class LinearAttentionState {
+  readonly headDim: number;
+  readonly valueDim: number;
+  private handle: number;
+  private readonly mod: AttnkitWasmModule;
+
+  constructor(options: LinearAttentionStateOptions) {
+    const where = 'LinearAttentionState';
+    this.mod = loadedModule(where);
+    this.headDim = requireSize(where, 'headDim', options?.headDim);
+    this.valueDim = optionalSize(where, 'valueDim', options.valueDim, this.headDim);
+    const f = readFeatureMap(where, options, this.headDim);
+    this.handle = withHeap(this.mod, where, (heap) => {
+      const handleOut = heap.alloc(4);
+      heap.check(this.mod.linearStateCreate(this.headDim, this.valueDim, f.map, heap.copyIn(f.projection),
+        f.projection.length, f.features, f.eps, handleOut));
+      return heap.read(Int32Array, handleOut, 1)[0] >>> 0;
+    });
+    stateRegistry.register(this, { mod: this.mod, handle: this.handle }, this);
+  }
+
+  /** Appends (k, v) and returns the attention output of q over every token so far. */
+  step(q: Float32Array, k: Float32Array, v: Float32Array): Float32Array {
+    const where = 'LinearAttentionState.step';
+    this.checkAlive(where);
+    requireFloat32Array(where, 'q', q);
+    requireFloat32Array(where, 'k', k);
+    requireFloat32Array(where, 'v', v);
+    requireLength(where, 'q', q, 'headDim', this.headDim);
+    requireLength(where, 'k', k, 'headDim', this.headDim);
+    requireLength(where, 'v', v, 'valueDim', this.valueDim);
+    return withHeap(this.mod, where, (heap) => {
+      const out = heap.allocFloats(this.valueDim);
+      heap.check(this.mod.linearStateStep(this.handle, heap.floats(q), heap.floats(k), heap.floats(v), out));
+      return heap.readFloats(out, this.valueDim);
+    });
+  }
+
+  /** Forgets every token. */
+  reset(): void {
+    this.checkAlive('LinearAttentionState.reset');
+    this.mod.linearStateReset(this.handle);
+  }
+
+  /** Number of tokens seen since creation or reset(). */
+  get tokens(): number {
+    this.checkAlive('LinearAttentionState.tokens');
+    return this.mod.linearStateTokens(this.handle);
+  }
+
+  dispose(): void {
+    if (this.handle === 0) return;
+    stateRegistry.unregister(this);
+    this.mod.linearStateDestroy(this.handle);
+    this.handle = 0;
+  }
+
+  private checkAlive(where: string): void {
+    if (this.handle === 0) throw new AttnkitError(`${where}: this state was disposed`);
+  }
+}
