@@ -1,18 +1,27 @@
-// `npm run bench`: attnkit WASM vs onnxruntime-web, single thread, medians; prints a table and writes JSON.
+// `npm run bench`: attnkit WASM vs onnxruntime-web in one process, single thread, medians of ≥ 5 runs.
+// Prints one table per benchmark and writes everything to tests/bench/results.json.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { init } from '../dist/index.js';
+import { benchAttentionVsOrt, benchLinearVsSoftmax } from './bench/attention.mjs';
+import { benchEntropyNormalize } from './bench/entropy.mjs';
 import { benchGemm } from './bench/gemm.mjs';
 
 await init();
-const rows = [...(await benchGemm())];
+const sections = {
+  gemm: await benchGemm(),
+  attentionVsOrt: await benchAttentionVsOrt(),
+  linearVsSoftmax: await benchLinearVsSoftmax(),
+  entropyNormalize: await benchEntropyNormalize(),
+};
 
-const fmt = (x, digits = 2) => (typeof x === 'number' ? x.toFixed(digits) : String(x ?? ''));
-console.log('benchmark                         attnkit ms   ORT ms   attnkit GFLOP/s  ORT GFLOP/s  speedup');
-for (const r of rows) {
-  console.log(`${r.name.padEnd(32)} ${fmt(r.attnkitMs).padStart(10)} ${fmt(r.ortMs).padStart(8)} ` +
-    `${fmt(r.attnkitGflops, 1).padStart(16)} ${fmt(r.ortGflops, 1).padStart(12)} ${fmt(r.speedup).padStart(8)}x`);
+const cell = (x) => (typeof x === 'number' ? (Math.abs(x) >= 1000 || Number.isInteger(x) ? String(Math.round(x)) : x.toPrecision(3)) : String(x));
+for (const [title, rows] of Object.entries(sections)) {
+  const columns = Object.keys(rows[0]);
+  console.log(`\n## ${title}`);
+  console.log(columns.join(' | '));
+  for (const row of rows) console.log(columns.map((c) => cell(row[c])).join(' | '));
 }
-const results = { date: new Date().toISOString(), node: process.version, rows };
+const results = { date: new Date().toISOString(), node: process.version, singleThread: true, statistic: 'median', sections };
 await mkdir(new URL('../tests/bench/', import.meta.url), { recursive: true });
 await writeFile(new URL('../tests/bench/results.json', import.meta.url), JSON.stringify(results, null, 2) + '\n');
-console.log('results written to tests/bench/results.json');
+console.log('\nresults written to tests/bench/results.json');

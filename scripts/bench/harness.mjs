@@ -5,9 +5,14 @@ export function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** Median milliseconds of `fn` over `runs` timed runs after `warmup` untimed ones (fn may be async). */
-export async function medianMs(fn, { runs = 7, warmup = 2 } = {}) {
-  for (let i = 0; i < warmup; ++i) await fn();
+/**
+ * Median milliseconds of `fn` over `runs` timed runs (fn may be async). Untimed warm-up runs go on for at
+ * least `warmup` calls and `warmupMs` milliseconds: V8 first runs WASM on its baseline compiler and tiers
+ * hot functions up to TurboFan in the background, so a short warm-up times the wrong code.
+ */
+export async function medianMs(fn, { runs = 7, warmup = 2, warmupMs = 1500 } = {}) {
+  const warmupEnd = performance.now() + warmupMs;
+  for (let i = 0; i < warmup || performance.now() < warmupEnd; ++i) await fn();
   const times = [];
   for (let i = 0; i < runs; ++i) {
     const start = performance.now();

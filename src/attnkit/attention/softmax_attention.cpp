@@ -17,16 +17,15 @@ class OnlineSoftmax {
  public:
   OnlineSoftmax(const AttentionScale& scale, std::size_t head_dim) : scale_(scale), head_dim_(head_dim) {}
 
-  void begin_row(std::size_t r, std::size_t visible_keys) {
+  float begin_row(std::size_t r, std::size_t visible_keys) {
     max_[r] = kNegInf;
     sum_[r] = 0.0f;
-    lambda_[r] = static_cast<float>(attention_scale(scale_, head_dim_, visible_keys));
+    return static_cast<float>(attention_scale(scale_, head_dim_, visible_keys));
   }
 
   void weigh(std::size_t r, float* scores, std::size_t cols, std::size_t visible, float* acc, std::size_t dv) {
     std::fill(scores + visible, scores + cols, 0.0f);
     if (visible == 0) return;
-    kernels::scale_in_place(scores, visible, lambda_[r]);
     const float new_max = std::max(max_[r], kernels::vector_max(scores, visible));
     const float tile_sum = kernels::exp_shifted(scores, scores, visible, new_max);
     if (max_[r] != kNegInf && max_[r] != new_max) {
@@ -47,7 +46,6 @@ class OnlineSoftmax {
   std::size_t head_dim_;
   float max_[kQueryTile];
   float sum_[kQueryTile];
-  float lambda_[kQueryTile];
 };
 
 }  // namespace
