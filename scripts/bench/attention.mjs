@@ -1,7 +1,7 @@
 // Softmax attention 12 heads × n × 64 vs onnxruntime-web (Transpose → MatMul → Mul → Softmax → MatMul, the
 // graph an exported model has), then linear vs softmax attention as n grows (attnkit only).
 import { attention, linearAttention } from '../../dist/index.js';
-import { medianMs, randomFloats } from './harness.mjs';
+import { compareMs, medianMs, randomFloats } from './harness.mjs';
 import { onnxModel } from './onnx-graph.mjs';
 import { ortSession, ortTensor } from './ort.mjs';
 
@@ -24,7 +24,7 @@ function attentionModel() {
   });
 }
 
-export async function benchAttentionVsOrt({ lengths = [128, 512, 2048], runs = 7 } = {}) {
+export async function benchAttentionVsOrt({ lengths = [128, 512, 2048], runs = 9 } = {}) {
   const session = await ortSession(attentionModel());
   const rows = [];
   for (const n of lengths) {
@@ -36,8 +36,7 @@ export async function benchAttentionVsOrt({ lengths = [128, 512, 2048], runs = 7
     const theirs = (await session.run(feeds)).O.data;
     let maxAbsDiff = 0;
     for (let i = 0; i < ours.length; ++i) maxAbsDiff = Math.max(maxAbsDiff, Math.abs(ours[i] - theirs[i]));
-    const attnkitMs = await medianMs(() => attention(q, k, v, options), { runs });
-    const ortMs = await medianMs(() => session.run(feeds), { runs });
+    const [attnkitMs, ortMs] = await compareMs(() => attention(q, k, v, options), () => session.run(feeds), { runs });
     const flops = 4 * HEADS * n * n * HEAD_DIM;
     rows.push({ name: `softmax attention 12x${n}x64`, attnkitMs, ortMs, attnkitGflops: flops / attnkitMs / 1e6,
       ortGflops: flops / ortMs / 1e6, speedup: ortMs / attnkitMs, maxAbsDiff });

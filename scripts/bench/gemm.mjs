@@ -1,6 +1,6 @@
 // GEMM 512×512×512: attnkit WASM vs onnxruntime-web MatMul, same inputs, same process.
 import { gemm } from '../../dist/index.js';
-import { medianMs, randomFloats } from './harness.mjs';
+import { compareMs, randomFloats } from './harness.mjs';
 import { onnxModel } from './onnx-graph.mjs';
 import { ortSession, ortTensor } from './ort.mjs';
 
@@ -8,7 +8,6 @@ export async function benchGemm({ size = 512, runs = 9 } = {}) {
   const a = randomFloats(size * size, 1);
   const b = randomFloats(size * size, 2);
   const flops = 2 * size ** 3;
-  const ours = await medianMs(() => gemm(a, b, { m: size, n: size, k: size }), { runs });
   const session = await ortSession(onnxModel({
     nodes: [{ op: 'MatMul', inputs: ['A', 'B'], outputs: ['C'] }],
     inputs: [['A', [size, size]], ['B', [size, size]]],
@@ -20,7 +19,7 @@ export async function benchGemm({ size = 512, runs = 9 } = {}) {
   const ourC = gemm(a, b, { m: size, n: size, k: size });
   let maxDiff = 0;
   for (let i = 0; i < ourC.length; ++i) maxDiff = Math.max(maxDiff, Math.abs(ourC[i] - ortC[i]));
-  const theirs = await medianMs(() => session.run(feeds), { runs });
+  const [ours, theirs] = await compareMs(() => gemm(a, b, { m: size, n: size, k: size }), () => session.run(feeds), { runs });
   return [{
     name: `gemm ${size}x${size}x${size}`,
     attnkitMs: ours, ortMs: theirs,

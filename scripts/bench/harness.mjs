@@ -32,3 +32,23 @@ export function randomFloats(count, seed = 1) {
   }
   return out;
 }
+
+/**
+ * Medians of two contenders timed alternately (a, b, a, b, …) after both are warmed up, so drift in the
+ * machine's speed (shared hosts) hits both alike. Returns [medianMsA, medianMsB].
+ */
+export async function compareMs(fnA, fnB, { runs = 9, warmupMs = 1500 } = {}) {
+  await medianMs(fnA, { runs: 1, warmupMs });
+  await medianMs(fnB, { runs: 1, warmupMs });
+  const a = [];
+  const b = [];
+  for (let i = 0; i < runs; ++i) {
+    let start = performance.now();
+    await fnA();
+    a.push(performance.now() - start);
+    start = performance.now();
+    await fnB();
+    b.push(performance.now() - start);
+  }
+  return [median(a), median(b)];
+}
