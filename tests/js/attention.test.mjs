@@ -101,7 +101,7 @@ describe('attention semantics', () => {
       state.reset();
       expect(state.tokens).toBe(0);
       state.dispose();
-      expect(() => state.step(q.subarray(0, d), k.subarray(0, d), v.subarray(0, dv))).toThrow('this state was disposed');
+      expect(() => state.step(q.subarray(0, d), k.subarray(0, d), v.subarray(0, dv))).toThrow('LinearAttentionState.step: this LinearAttentionState was disposed');
     }
   });
 

@@ -4,6 +4,7 @@ import type { AttnkitWasmModule } from './attnkit.mjs';
 import { AttnkitError } from './errors.js';
 import { HeapScope, withHeap } from './heap.js';
 import { loadedModule } from './loader.js';
+import { OwnedHandle, readHandle } from './owned.js';
 import {
   optionalSize, requireChoice, requireCount, requireFiniteNumber, requireFloat32Array, requireLength, requireSize,
   toInt32Array,
@@ -209,39 +210,34 @@ export interface LinearAttentionStateOptions extends FeatureMapOptions {
   valueDim?: number;
 }
 
-const stateRegistry = new FinalizationRegistry<{ mod: AttnkitWasmModule; handle: number }>(
-  ({ mod, handle }) => mod.linearStateDestroy(handle));
-
 /**
  * Causal linear attention one token at a time (the "RNN" view): holds S = Σφ(k)vᵀ and z = Σφ(k).
  * step() gives the same output as linearAttention(..., { causal: true }) at that position.
  * Owns WASM memory: call dispose() (a FinalizationRegistry is only a backstop).
  */
-export class LinearAttentionState {
+export class LinearAttentionState extends OwnedHandle {
   readonly headDim: number;
   readonly valueDim: number;
-  private handle: number;
-  private readonly mod: AttnkitWasmModule;
 
   constructor(options: LinearAttentionStateOptions) {
     const where = 'LinearAttentionState';
-    this.mod = loadedModule(where);
+    super(loadedModule(where), 'LinearAttentionState');
     this.headDim = requireSize(where, 'headDim', options?.headDim);
     this.valueDim = optionalSize(where, 'valueDim', options.valueDim, this.headDim);
     const f = readFeatureMap(where, options, this.headDim);
-    this.handle = withHeap(this.mod, where, (heap) => {
+    const handle = withHeap(this.mod, where, (heap) => {
       const handleOut = heap.alloc(4);
       heap.check(this.mod.linearStateCreate(this.headDim, this.valueDim, f.map, heap.copyIn(f.projection),
         f.projection.length, f.features, f.eps, handleOut));
-      return heap.read(Int32Array, handleOut, 1)[0] >>> 0;
+      return readHandle(this.mod, handleOut);
     });
-    stateRegistry.register(this, { mod: this.mod, handle: this.handle }, this);
+    this.adopt(handle, (h) => this.mod.linearStateDestroy(h));
   }
 
   /** Appends (k, v) and returns the attention output of q over every token so far. */
   step(q: Float32Array, k: Float32Array, v: Float32Array): Float32Array {
     const where = 'LinearAttentionState.step';
-    this.checkAlive(where);
+    const handle = this.handle(where);
     requireFloat32Array(where, 'q', q);
     requireFloat32Array(where, 'k', k);
     requireFloat32Array(where, 'v', v);
@@ -250,31 +246,18 @@ export class LinearAttentionState {
     requireLength(where, 'v', v, 'valueDim', this.valueDim);
     return withHeap(this.mod, where, (heap) => {
       const out = heap.allocFloats(this.valueDim);
-      heap.check(this.mod.linearStateStep(this.handle, heap.floats(q), heap.floats(k), heap.floats(v), out));
+      heap.check(this.mod.linearStateStep(handle, heap.floats(q), heap.floats(k), heap.floats(v), out));
       return heap.readFloats(out, this.valueDim);
     });
   }
 
   /** Forgets every token. */
   reset(): void {
-    this.checkAlive('LinearAttentionState.reset');
-    this.mod.linearStateReset(this.handle);
+    this.mod.linearStateReset(this.handle('LinearAttentionState.reset'));
   }
 
   /** Number of tokens seen since creation or reset(). */
   get tokens(): number {
-    this.checkAlive('LinearAttentionState.tokens');
-    return this.mod.linearStateTokens(this.handle);
-  }
-
-  dispose(): void {
-    if (this.handle === 0) return;
-    stateRegistry.unregister(this);
-    this.mod.linearStateDestroy(this.handle);
-    this.handle = 0;
-  }
-
-  private checkAlive(where: string): void {
-    if (this.handle === 0) throw new AttnkitError(`${where}: this state was disposed`);
+    return this.mod.linearStateTokens(this.handle('LinearAttentionState.tokens'));
   }
 }

@@ -35,6 +35,29 @@ export interface AttnkitWasmModule {
   entropyNormalize(p: number, out: number, count: number, rows: number, cols: number, targets: number,
                    targetsCount: number, method: number, tolerance: number, maxIterations: number, gammas: number,
                    iterations: number): number;
+  trieBuild(tokens: number, tokenCount: number, lengths: number, lengthCount: number, values: number, valueCount: number,
+            handleOut: number): number;
+  trieDeserialize(bytes: number, count: number, handleOut: number): number;
+  trieSerialize(handle: number, dataOut: number, sizeOut: number): number;
+  trieDestroy(handle: number): void;
+  trieFind(handle: number, prefix: number, length: number): number;
+  trieRequire(handle: number, prefix: number, length: number, nodeOut: number): number;
+  trieNextCount(handle: number, node: number): number;
+  trieNextCopy(handle: number, node: number, out: number): void;
+  trieValueCount(handle: number, node: number): number;
+  trieValuesCopy(handle: number, node: number, out: number): void;
+  trieEntryCount(handle: number): number;
+  trieNodeCount(handle: number): number;
+  trieMemoryBytes(handle: number): number;
+  beamCreate(beams: number, maxLength: number, topK: number, vocabSize: number, eosId: number, lengthPenalty: number,
+             earlyStopping: boolean, trie: number, handleOut: number): number;
+  beamDestroy(handle: number): void;
+  beamDone(handle: number): boolean;
+  beamLiveCount(handle: number): number;
+  beamLiveTokenCount(handle: number): number;
+  beamLiveCopy(handle: number, lengths: number, tokens: number): void;
+  beamAdvance(handle: number, logProbs: number, count: number): number;
+  beamResults(handle: number, ints: number, scores: number, sizesOut: number): void;
 }
 
 export interface AttnkitModuleOptions {

@@ -3,7 +3,7 @@
 import type { AttnkitWasmModule } from './attnkit.mjs';
 import { AttnkitError } from './errors.js';
 
-type Typed = Float32Array | Float64Array | Int32Array;
+type Typed = Float32Array | Float64Array | Int32Array | Uint8Array;
 type TypedConstructor<T extends Typed> = { new (buffer: ArrayBuffer, offset: number, length: number): T; BYTES_PER_ELEMENT: number };
 
 export class HeapScope {

@@ -12,3 +12,6 @@ export {
   entropy, entropyNormalize, entropyInvariantScale, type RowsOptions, type EntropyNormalizeOptions,
   type EntropyNormalizeResult, type EntropyInvariantScaleOptions,
 } from './entropy.js';
+export {
+  PrefixTrie, beamSearch, beamSearchSync, type StepFunction, type BeamSearchOptions, type BeamResult,
+} from './decoding.js';

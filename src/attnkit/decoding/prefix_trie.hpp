@@ -1,0 +1,60 @@
+// A compact prefix trie over token-id sequences (the "Seq2Seq + prefix tree" decoding constraint).
+// Flat arrays in breadth-first order: the children of node i are the consecutive nodes
+// [first_child[i], first_child[i+1]), sorted by the token that leads to them, so a node costs 12 bytes
+// (first child, incoming label, value offset) and lookups are binary searches.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "attnkit/core/view.hpp"
+
+namespace attnkit::decoding {
+
+class PrefixTrie {
+ public:
+  // Builds from sequences tokens[offsets[i] .. offsets[i+1]) with values[i] (offsets has count+1 entries).
+  // Unsorted input and duplicates are fine: a sequence added twice keeps both values, in input order.
+  static PrefixTrie build(View<const std::int32_t> tokens, View<const std::uint32_t> offsets,
+                          View<const std::int32_t> values);
+
+  static constexpr std::uint32_t kNoNode = 0xFFFFFFFFu;
+
+  std::uint32_t root() const { return 0; }
+  // The node reached by `token` from `node`, or kNoNode.
+  std::uint32_t child(std::uint32_t node, std::int32_t token) const;
+  // The node reached by the whole prefix, or kNoNode.
+  std::uint32_t find(View<const std::int32_t> prefix) const;
+
+  // Children of `node` are the nodes first_child(node) + i, i < child_count(node), in next_tokens order.
+  std::uint32_t first_child(std::uint32_t node) const { return first_child_[node]; }
+  std::uint32_t child_count(std::uint32_t node) const { return first_child_[node + 1] - first_child_[node]; }
+  // Tokens allowed after `node`, ascending.
+  View<const std::int32_t> next_tokens(std::uint32_t node) const {
+    return {labels_.data() + first_child_[node], child_count(node)};
+  }
+  bool is_complete(std::uint32_t node) const { return value_begin_[node + 1] > value_begin_[node]; }
+  // The values of the sequences ending exactly at `node` (empty if none).
+  View<const std::int32_t> values(std::uint32_t node) const {
+    return {values_.data() + value_begin_[node], value_begin_[node + 1] - value_begin_[node]};
+  }
+
+  std::size_t node_count() const { return labels_.size(); }
+  std::size_t entry_count() const { return entries_; }  // distinct sequences
+  std::size_t value_count() const { return values_.size(); }
+  std::size_t memory_bytes() const;
+
+  // Versioned, checksummed bytes; deserialize rejects anything truncated, corrupted or structurally
+  // invalid (so a walk can never loop or index out of range) with attnkit::Error.
+  std::vector<std::uint8_t> serialize() const;
+  static PrefixTrie deserialize(View<const std::uint8_t> bytes);
+
+ private:
+  std::vector<std::uint32_t> first_child_;  // node_count + 1
+  std::vector<std::int32_t> labels_;        // node_count; labels_[0] (the root) is unused
+  std::vector<std::uint32_t> value_begin_;  // node_count + 1
+  std::vector<std::int32_t> values_;
+  std::size_t entries_ = 0;
+};
+
+}  // namespace attnkit::decoding

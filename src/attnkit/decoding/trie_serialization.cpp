@@ -1,0 +1,130 @@
+// PrefixTrie bytes: "ATKTRIE1" magic, format version, counts, the four arrays (little-endian), then an
+// FNV-1a 64-bit checksum of everything before it. Deserialising checks the size, the checksum and the
+// structure, so corrupted input is an attnkit::Error and never a crash or an endless walk.
+#include <cstring>
+
+#include "attnkit/core/error.hpp"
+#include "attnkit/decoding/prefix_trie.hpp"
+
+namespace attnkit::decoding {
+namespace {
+
+constexpr char kMagic[8] = {'A', 'T', 'K', 'T', 'R', 'I', 'E', '1'};
+constexpr std::uint32_t kVersion = 1;
+constexpr std::size_t kHeaderBytes = 8 + 4 + 4 + 8 + 8 + 8;  // magic, version, reserved, nodes, values, entries
+
+std::uint64_t fnv1a(const std::uint8_t* data, std::size_t size) {
+  std::uint64_t hash = 0xcbf29ce484222325ULL;
+  for (std::size_t i = 0; i < size; ++i) hash = (hash ^ data[i]) * 0x100000001b3ULL;
+  return hash;
+}
+
+// Host order is little-endian on every target attnkit builds for (x86, ARM, WebAssembly).
+template <typename T>
+void put(std::vector<std::uint8_t>& out, const T& value) {
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(&value);
+  out.insert(out.end(), bytes, bytes + sizeof(T));
+}
+
+template <typename T>
+void put_array(std::vector<std::uint8_t>& out, const std::vector<T>& values) {
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(values.data());
+  out.insert(out.end(), bytes, bytes + values.size() * sizeof(T));
+}
+
+class Reader {
+ public:
+  Reader(const std::uint8_t* data, std::size_t size) : data_(data), size_(size) {}
+  template <typename T>
+  T get() {
+    T value;
+    std::memcpy(&value, take(sizeof(T)), sizeof(T));
+    return value;
+  }
+  template <typename T>
+  void get_array(std::vector<T>& out, std::uint64_t count) {
+    out.resize(static_cast<std::size_t>(count));
+    if (count > 0) std::memcpy(out.data(), take(static_cast<std::size_t>(count) * sizeof(T)), out.size() * sizeof(T));
+  }
+
+ private:
+  const std::uint8_t* take(std::size_t bytes) {
+    if (bytes > size_ - offset_) fail("PrefixTrie.deserialize: truncated input");
+    const std::uint8_t* at = data_ + offset_;
+    offset_ += bytes;
+    return at;
+  }
+  const std::uint8_t* data_;
+  std::size_t size_, offset_ = 0;
+};
+
+}  // namespace
+
+std::vector<std::uint8_t> PrefixTrie::serialize() const {
+  std::vector<std::uint8_t> out;
+  out.reserve(kHeaderBytes + memory_bytes() + 8);
+  out.insert(out.end(), kMagic, kMagic + 8);
+  put(out, kVersion);
+  put(out, std::uint32_t{0});
+  put(out, static_cast<std::uint64_t>(labels_.size()));
+  put(out, static_cast<std::uint64_t>(values_.size()));
+  put(out, static_cast<std::uint64_t>(entries_));
+  put_array(out, first_child_);
+  put_array(out, labels_);
+  put_array(out, value_begin_);
+  put_array(out, values_);
+  put(out, fnv1a(out.data(), out.size()));
+  return out;
+}
+
+PrefixTrie PrefixTrie::deserialize(View<const std::uint8_t> bytes) {
+  const char* where = "PrefixTrie.deserialize";
+  if (bytes.size < kHeaderBytes + 8) fail(where, ": ", bytes.size, " bytes is too short for a trie");
+  if (std::memcmp(bytes.data, kMagic, 8) != 0) fail(where, ": not attnkit trie bytes (bad magic)");
+  Reader header(bytes.data + 8, kHeaderBytes - 8);
+  const auto version = header.get<std::uint32_t>();
+  if (version != kVersion) fail(where, ": format version ", version, " is not supported (expected ", kVersion, ")");
+  header.get<std::uint32_t>();
+  const auto nodes = header.get<std::uint64_t>();
+  const auto value_count = header.get<std::uint64_t>();
+  const auto entries = header.get<std::uint64_t>();
+  // Exact size check before allocating anything: counts from corrupted headers cannot make us allocate.
+  const std::uint64_t limit = bytes.size / 4;
+  if (nodes == 0 || nodes > limit || value_count > limit || entries > value_count)
+    fail(where, ": header counts are inconsistent with ", bytes.size, " bytes");
+  const std::uint64_t expected = kHeaderBytes + (nodes + 1) * 4 + nodes * 4 + (nodes + 1) * 4 + value_count * 4 + 8;
+  if (bytes.size != expected)
+    fail(where, ": expected ", expected, " bytes for ", nodes, " nodes and ", value_count, " values, got ", bytes.size,
+         bytes.size < expected ? " (truncated)" : "");
+  std::uint64_t stored_checksum;
+  std::memcpy(&stored_checksum, bytes.data + bytes.size - 8, 8);
+  if (stored_checksum != fnv1a(bytes.data, bytes.size - 8)) fail(where, ": checksum mismatch (corrupted bytes)");
+
+  PrefixTrie trie;
+  Reader body(bytes.data + kHeaderBytes, bytes.size - kHeaderBytes - 8);
+  body.get_array(trie.first_child_, nodes + 1);
+  body.get_array(trie.labels_, nodes);
+  body.get_array(trie.value_begin_, nodes + 1);
+  body.get_array(trie.values_, value_count);
+  trie.entries_ = static_cast<std::size_t>(entries);
+
+  // Structure: child ranges that are monotonic and run from 1 to n tile the non-root nodes, each one a child
+  // exactly once; children after their parent make every walk strictly advance; siblings sorted and distinct.
+  const auto n = static_cast<std::uint32_t>(nodes);
+  if (trie.first_child_[0] != 1 || trie.first_child_[n] != n || trie.value_begin_[0] != 0 ||
+      trie.value_begin_[n] != value_count)
+    fail(where, ": invalid structure (array bounds)");
+  std::size_t complete = 0;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    const std::uint32_t lo = trie.first_child_[i], hi = trie.first_child_[i + 1];
+    if (hi < lo || (hi > lo && lo <= i)) fail(where, ": invalid structure (children of node ", i, ")");
+    for (std::uint32_t c = lo + 1; c < hi; ++c)
+      if (trie.labels_[c] <= trie.labels_[c - 1]) fail(where, ": invalid structure (unsorted children of node ", i, ")");
+    if (trie.value_begin_[i + 1] < trie.value_begin_[i]) fail(where, ": invalid structure (values of node ", i, ")");
+    if (trie.value_begin_[i + 1] > trie.value_begin_[i]) ++complete;
+  }
+  if (complete != entries) fail(where, ": invalid structure (", complete, " complete nodes, header says ", entries, ")");
+  return trie;
+}
+
+}  // namespace attnkit::decoding

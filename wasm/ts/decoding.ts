@@ -1,0 +1,274 @@
+// PrefixTrie (compact, serialisable) and beam search, optionally constrained by a trie.
+import type { AttnkitWasmModule } from './attnkit.mjs';
+import { AttnkitError } from './errors.js';
+import { HeapScope, withHeap } from './heap.js';
+import { loadedModule } from './loader.js';
+import { OwnedHandle, readHandle } from './owned.js';
+import { requireFiniteNumber, requireFloat32Array, requireSize, toInt32Array } from './validate.js';
+
+type TokenIds = Int32Array | readonly number[];
+
+function tokenIds(where: string, name: string, value: unknown): Int32Array {
+  const typed = ArrayBuffer.isView(value) && !(value instanceof Int32Array) && !(value instanceof DataView);
+  return toInt32Array(where, name, typed ? Array.from(value as unknown as ArrayLike<number>) : value);
+}
+
+/**
+ * A prefix trie over token-id sequences, each complete sequence carrying a value (e.g. a KB row).
+ * Stored as flat arrays in WASM memory (12 bytes per node). Call dispose() when done.
+ */
+export class PrefixTrie extends OwnedHandle {
+  private constructor(mod: AttnkitWasmModule, handle: number) {
+    super(mod, 'PrefixTrie');
+    this.adopt(handle, (h) => mod.trieDestroy(h));
+  }
+
+  /** Builds from sequences (any order, duplicates allowed); values default to each sequence's index. */
+  static from(sequences: readonly TokenIds[], values?: TokenIds): PrefixTrie {
+    const where = 'PrefixTrie.from';
+    const mod = loadedModule(where);
+    if (!Array.isArray(sequences)) throw new AttnkitError(`${where}: sequences must be an array of token-id arrays`);
+    const lengths = new Int32Array(sequences.length);
+    let total = 0;
+    sequences.forEach((s, i) => {
+      if (!s || typeof (s as ArrayLike<number>).length !== 'number') throw new AttnkitError(`${where}: sequences[${i}] is not an array of token ids`);
+      lengths[i] = (s as ArrayLike<number>).length;
+      total += lengths[i];
+    });
+    const tokens = new Int32Array(total);
+    let at = 0;
+    sequences.forEach((s, i) => {
+      const ids = tokenIds(where, `sequences[${i}]`, s);
+      tokens.set(ids, at);
+      at += ids.length;
+    });
+    const valueArray = values === undefined ? new Int32Array(0) : tokenIds(where, 'values', values);
+    const handle = withHeap(mod, where, (heap) => {
+      const handleOut = heap.alloc(4);
+      heap.check(mod.trieBuild(heap.copyIn(tokens), tokens.length, heap.copyIn(lengths), lengths.length,
+        heap.copyIn(valueArray), valueArray.length, handleOut));
+      return readHandle(mod, handleOut);
+    });
+    return new PrefixTrie(mod, handle);
+  }
+
+  /** Rebuilds a trie from serialize() bytes; truncated or corrupted bytes throw a clear Error. */
+  static deserialize(bytes: Uint8Array): PrefixTrie {
+    const where = 'PrefixTrie.deserialize';
+    const mod = loadedModule(where);
+    if (!(bytes instanceof Uint8Array)) throw new AttnkitError(`${where}: bytes must be a Uint8Array`);
+    const handle = withHeap(mod, where, (heap) => {
+      const handleOut = heap.alloc(4);
+      heap.check(mod.trieDeserialize(heap.copyIn(bytes), bytes.length, handleOut));
+      return readHandle(mod, handleOut);
+    });
+    return new PrefixTrie(mod, handle);
+  }
+
+  /** Versioned, checksummed bytes (e.g. to cache a KB trie). */
+  serialize(): Uint8Array {
+    const where = 'PrefixTrie.serialize';
+    const handle = this.handle(where);
+    return withHeap(this.mod, where, (heap) => {
+      const out = heap.alloc(8);
+      heap.check(this.mod.trieSerialize(handle, out, out + 4));
+      const [data, size] = new Uint32Array(this.mod.HEAPU8.buffer, out, 2);
+      const bytes = this.mod.HEAPU8.slice(data, data + size);
+      this.mod._free(data);
+      return bytes;
+    });
+  }
+
+  /** Token ids allowed after `prefix`, ascending; throws when no entry starts with `prefix`. */
+  next(prefix: TokenIds): Int32Array {
+    const where = 'PrefixTrie.next';
+    return this.atNode(where, prefix, true, (node) => {
+      const count = this.mod.trieNextCount(this.handle(where), node);
+      return withHeap(this.mod, where, (heap) => {
+        const out = heap.alloc(count * 4);
+        if (count > 0) this.mod.trieNextCopy(this.handle(where), node, out);
+        return heap.read(Int32Array, out, count);
+      });
+    }) as Int32Array;
+  }
+
+  /** Whether some entry starts with `prefix`. */
+  has(prefix: TokenIds): boolean {
+    return this.atNode('PrefixTrie.has', prefix, false, (node) => node >= 0) as boolean;
+  }
+
+  /** Whether `prefix` is itself an entry. */
+  isComplete(prefix: TokenIds): boolean {
+    return this.values(prefix).length > 0;
+  }
+
+  /** The first value of the entry `prefix`, or undefined when it is not an entry. */
+  value(prefix: TokenIds): number | undefined {
+    return this.values(prefix)[0];
+  }
+
+  /** Every value of the entry `prefix` (several when a sequence was added more than once). */
+  values(prefix: TokenIds): Int32Array {
+    const where = 'PrefixTrie.values';
+    return this.atNode(where, prefix, false, (node) => (node < 0 ? new Int32Array(0) : this.valuesAt(node))) as Int32Array;
+  }
+
+  /** Number of distinct entries. */
+  get size(): number {
+    return this.mod.trieEntryCount(this.handle('PrefixTrie.size'));
+  }
+
+  get nodeCount(): number {
+    return this.mod.trieNodeCount(this.handle('PrefixTrie.nodeCount'));
+  }
+
+  /** WASM memory held by the trie's arrays. */
+  get byteLength(): number {
+    return this.mod.trieMemoryBytes(this.handle('PrefixTrie.byteLength'));
+  }
+
+  /** @internal For beamSearch: the C++ handle (checked alive). */
+  handleFor(where: string): number {
+    return this.handle(where);
+  }
+
+  /** @internal The values of a node id. */
+  valuesAt(node: number): Int32Array {
+    const where = 'PrefixTrie.values';
+    const count = this.mod.trieValueCount(this.handle(where), node);
+    return withHeap(this.mod, where, (heap) => {
+      const out = heap.alloc(count * 4);
+      if (count > 0) this.mod.trieValuesCopy(this.handle(where), node, out);
+      return heap.read(Int32Array, out, count);
+    });
+  }
+
+  private atNode(where: string, prefix: TokenIds, required: boolean, body: (node: number) => unknown): unknown {
+    const handle = this.handle(where);
+    const ids = tokenIds(where, 'prefix', prefix);
+    const node = withHeap(this.mod, where, (heap) => {
+      const address = heap.copyIn(ids);
+      if (!required) return this.mod.trieFind(handle, address, ids.length);
+      const nodeOut = heap.alloc(4);
+      heap.check(this.mod.trieRequire(handle, address, ids.length, nodeOut));
+      return readHandle(this.mod, nodeOut);
+    });
+    return body(node);
+  }
+}
+
+/** Maps the live hypotheses (token prefixes) to log-probabilities: prefixes.length × vocabSize values. */
+export type StepFunction = (prefixes: Int32Array[]) => Float32Array | Promise<Float32Array>;
+
+export interface BeamSearchOptions {
+  vocabSize: number;
+  /** Default 4; 1 is greedy decoding. */
+  beams?: number;
+  /** Longest output in tokens, EOS not counted (default 32). Hypotheses still open then finish without EOS. */
+  maxLength?: number;
+  eosId: number;
+  /** Finished score = Σ log p / length^lengthPenalty (default 1). */
+  lengthPenalty?: number;
+  /** Stop once topK hypotheses finished (default false: stop when no live one can still beat them). */
+  earlyStopping?: boolean;
+  /** Results returned, ≤ beams (default beams). */
+  topK?: number;
+  /** Constrain every step to the trie's continuations; EOS only at complete entries. */
+  trie?: PrefixTrie;
+}
+
+export interface BeamResult {
+  /** The generated tokens, without EOS. */
+  tokens: Int32Array;
+  /** Length-normalised score (the ranking key). */
+  score: number;
+  /** Σ log p over the tokens (and EOS). */
+  logProb: number;
+  /** With a trie: the values of the entry produced. */
+  values?: Int32Array;
+}
+
+/** The search as a generator: yields live prefixes, receives their log-probabilities, returns results. */
+function* searchSteps(options: BeamSearchOptions): Generator<Int32Array[], BeamResult[], Float32Array> {
+  const where = 'beamSearch';
+  const mod = loadedModule(where);
+  if (typeof options !== 'object' || options === null) throw new AttnkitError(`${where}: options are required`);
+  const beams = requireSize(where, 'beams', options.beams ?? 4);
+  const vocabSize = requireSize(where, 'vocabSize', options.vocabSize);
+  const trie = options.trie;
+  if (trie !== undefined && !(trie instanceof PrefixTrie)) throw new AttnkitError(`${where}: trie must be a PrefixTrie`);
+  const handle = withHeap(mod, where, (heap) => {
+    const handleOut = heap.alloc(4);
+    heap.check(mod.beamCreate(beams, requireSize(where, 'maxLength', options.maxLength ?? 32),
+      requireSize(where, 'topK', options.topK ?? beams), vocabSize,
+      requireFiniteNumber(where, 'eosId', options.eosId), requireFiniteNumber(where, 'lengthPenalty', options.lengthPenalty ?? 1),
+      Boolean(options.earlyStopping), trie ? trie.handleFor(where) : 0, handleOut));
+    return readHandle(mod, handleOut);
+  });
+  try {
+    while (!mod.beamDone(handle)) {
+      const prefixes = liveHypotheses(mod, handle);
+      const logProbs = yield prefixes;
+      if (trie) trie.handleFor(where); // the trie must outlive the search
+      requireFloat32Array(where, 'the step function result', logProbs);
+      withHeap(mod, where, (heap) => heap.check(mod.beamAdvance(handle, heap.floats(logProbs), logProbs.length)));
+    }
+    return readResults(mod, handle, trie);
+  } finally {
+    mod.beamDestroy(handle);
+  }
+}
+
+function liveHypotheses(mod: AttnkitWasmModule, handle: number): Int32Array[] {
+  const count = mod.beamLiveCount(handle);
+  return withHeap(mod, 'beamSearch', (heap) => {
+    const lengths = heap.alloc(count * 4);
+    const tokens = heap.alloc(Math.max(1, mod.beamLiveTokenCount(handle)) * 4);
+    mod.beamLiveCopy(handle, lengths, tokens);
+    const lengthArray = heap.read(Int32Array, lengths, count);
+    const all = heap.read(Int32Array, tokens, lengthArray.reduce((s, x) => s + x, 0));
+    let at = 0;
+    return Array.from(lengthArray, (length) => all.subarray(at, (at += length)));
+  });
+}
+
+function readResults(mod: AttnkitWasmModule, handle: number, trie: PrefixTrie | undefined): BeamResult[] {
+  return withHeap(mod, 'beamSearch', (heap: HeapScope) => {
+    const sizes = heap.alloc(8);
+    mod.beamResults(handle, 0, 0, sizes);
+    const [intCount, scoreCount] = heap.read(Int32Array, sizes, 2);
+    const ints = heap.alloc(Math.max(1, intCount) * 4);
+    const scores = heap.alloc(Math.max(1, scoreCount) * 8);
+    mod.beamResults(handle, ints, scores, sizes);
+    const intArray = heap.read(Int32Array, ints, intCount);
+    const scoreArray = heap.read(Float64Array, scores, scoreCount);
+    const results: BeamResult[] = [];
+    for (let at = 0, r = 0; at < intCount; ++r) {
+      const length = intArray[at];
+      const node = intArray[at + 1];
+      const result: BeamResult = { tokens: intArray.slice(at + 2, at + 2 + length), score: scoreArray[2 * r], logProb: scoreArray[2 * r + 1] };
+      if (trie && node >= 0) result.values = trie.valuesAt(node);
+      results.push(result);
+      at += 2 + length;
+    }
+    return results;
+  });
+}
+
+/** Beam search with any (possibly async) step function; best results first. */
+export async function beamSearch(step: StepFunction, options: BeamSearchOptions): Promise<BeamResult[]> {
+  if (typeof step !== 'function') throw new AttnkitError('beamSearch: step must be a function');
+  const steps = searchSteps(options);
+  let next = steps.next();
+  while (!next.done) next = steps.next(await step(next.value));
+  return next.value;
+}
+
+/** beamSearch for a synchronous step function, returning the results directly. */
+export function beamSearchSync(step: (prefixes: Int32Array[]) => Float32Array, options: BeamSearchOptions): BeamResult[] {
+  if (typeof step !== 'function') throw new AttnkitError('beamSearch: step must be a function');
+  const steps = searchSteps(options);
+  let next = steps.next();
+  while (!next.done) next = steps.next(step(next.value));
+  return next.value;
+}
