@@ -3,15 +3,20 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { init } from '../dist/index.js';
 import { benchAttentionVsOrt, benchLinearVsSoftmax } from './bench/attention.mjs';
+import { benchConstrainedStep, benchTrie } from './bench/decoding.mjs';
 import { benchEntropyNormalize } from './bench/entropy.mjs';
 import { benchGemm } from './bench/gemm.mjs';
 
 await init();
+// The trie goes first: its first build measures growing fresh WASM memory, as a page's first build would.
+const trieFirst = benchTrie();
 const sections = {
   gemm: await benchGemm(),
   attentionVsOrt: await benchAttentionVsOrt(),
   linearVsSoftmax: await benchLinearVsSoftmax(),
   entropyNormalize: await benchEntropyNormalize(),
+  prefixTrie: trieFirst,
+  constrainedBeamStep: benchConstrainedStep(),
 };
 
 const cell = (x) => (typeof x === 'number' ? (Math.abs(x) >= 1000 || Number.isInteger(x) ? String(Math.round(x)) : x.toPrecision(3)) : String(x));
