@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(emscripten libxsimd-dev wabt cmake ninja-build g++ clang libgtest-dev libbenchmark-dev nlohmann-json3-dev
+              libclang-rt-14-dev
               chromium)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -1,6 +1,8 @@
 // PrefixTrie against a naive set-of-prefixes model; serialisation round trips and corruption.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <random>
 #include <set>
@@ -128,6 +130,30 @@ TEST(PrefixTrieApi, RejectsBadInputWithNamedArguments) {
   } catch (const Error& e) {
     EXPECT_STREQ(e.what(), "PrefixTrie.next: prefix [1, 9] is not in the trie (no entry starts with it)");
   }
+}
+
+}  // namespace
+}  // namespace attnkit
+
+namespace attnkit {
+namespace {
+
+// Every committed fuzz seed (valid tries and past crash inputs) deserialises or throws attnkit::Error.
+TEST(PrefixTrie, FuzzCorpusInputsAreHandled) {
+  const std::filesystem::path corpus = std::filesystem::path(ATTNKIT_FIXTURES_DIR) / ".." / "fuzz" / "corpus" / "trie";
+  std::size_t files = 0, valid = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(corpus)) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    ++files;
+    try {
+      api::deserialize_trie({bytes.data(), bytes.size()});
+      ++valid;
+    } catch (const Error&) {
+    }
+  }
+  EXPECT_GE(files, 5u);
+  EXPECT_GE(valid, 4u);  // the seeds written from real tries
 }
 
 }  // namespace

@@ -117,7 +117,7 @@ PrefixTrie PrefixTrie::deserialize(View<const std::uint8_t> bytes) {
   std::size_t complete = 0;
   for (std::uint32_t i = 0; i < n; ++i) {
     const std::uint32_t lo = trie.first_child_[i], hi = trie.first_child_[i + 1];
-    if (hi < lo || (hi > lo && lo <= i)) fail(where, ": invalid structure (children of node ", i, ")");
+    if (hi < lo || hi > n || (hi > lo && lo <= i)) fail(where, ": invalid structure (children of node ", i, ")");
     for (std::uint32_t c = lo + 1; c < hi; ++c)
       if (trie.labels_[c] <= trie.labels_[c - 1]) fail(where, ": invalid structure (unsorted children of node ", i, ")");
     if (trie.value_begin_[i + 1] < trie.value_begin_[i]) fail(where, ": invalid structure (values of node ", i, ")");

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs every libFuzzer target for a bounded time (FUZZ_SECONDS, default 20) from its committed seed corpus
+# (tests/fuzz/corpus/<name>); new inputs go to a temporary directory, so the repository stays unchanged.
+# A crash fails the run and leaves its input in build/fuzz/crashes/ (add it to the corpus once fixed).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/build.sh fuzz >/dev/null
+mkdir -p build/fuzz/crashes
+for target in build/fuzz/*_fuzz; do
+  name=$(basename "$target" _fuzz)
+  name=${name%_deserialize}
+  work=$(mktemp -d)
+  echo "fuzz: $(basename "$target") for ${FUZZ_SECONDS:-20}s"
+  "$target" -max_total_time="${FUZZ_SECONDS:-20}" -print_final_stats=1 -artifact_prefix=build/fuzz/crashes/ \
+    "$work" "tests/fuzz/corpus/$name" 2>&1 | grep -E "stat::number_of_executed_units|ERROR|SUMMARY" || true
+  status=${PIPESTATUS[0]}
+  rm -rf "$work"
+  [ "$status" -eq 0 ] || { echo "fuzz: $(basename "$target") failed (status $status)"; exit 1; }
+done
