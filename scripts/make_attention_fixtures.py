@@ -52,33 +52,30 @@ def scale_for(scale, hd, n):
     return 1 / math.sqrt(hd)
 
 
-def softmax_attention(d, mask, scale, q, k, v):
+def masked_attention(d, mask, q, k, v, weights):
+    """out_i = weights(scores over the keys query i sees, n) · V; a query that sees nothing gives 0."""
     B, H, Lq = d["batch"], d["heads"], d["queryLen"]
     out = np.zeros((B, H, Lq, d["valueDim"]))
     for b in range(B):
         for h in range(H):
             for i in range(Lq):
                 n = visible_end(d, mask, b, i)
-                if n == 0:
-                    continue
-                s = scale_for(scale, d["headDim"], n) * (k[b, h, :n] @ q[b, h, i])
-                w = np.exp(s - s.max())
-                out[b, h, i] = (w / w.sum()) @ v[b, h, :n]
+                if n > 0:
+                    out[b, h, i] = weights(k[b, h, :n] @ q[b, h, i], n) @ v[b, h, :n]
     return out
+
+
+def softmax_attention(d, mask, scale, q, k, v):
+    def weights(scores, n):
+        s = scale_for(scale, d["headDim"], n) * scores
+        w = np.exp(s - s.max())
+        return w / w.sum()
+    return masked_attention(d, mask, q, k, v, weights)
 
 
 def relu2_attention(d, mask, q, k, v):
-    B, H, Lq = d["batch"], d["heads"], d["queryLen"]
-    out = np.zeros((B, H, Lq, d["valueDim"]))
-    for b in range(B):
-        for h in range(H):
-            for i in range(Lq):
-                n = visible_end(d, mask, b, i)
-                if n == 0:
-                    continue
-                s = np.maximum(k[b, h, :n] @ q[b, h, i] / math.sqrt(d["headDim"]), 0) ** 2 / n
-                out[b, h, i] = s @ v[b, h, :n]
-    return out
+    return masked_attention(d, mask, q, k, v,
+                            lambda scores, n: np.maximum(scores / math.sqrt(d["headDim"]), 0) ** 2 / n)
 
 
 FEATURE_MAPS = {

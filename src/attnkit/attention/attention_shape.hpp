@@ -25,6 +25,21 @@ struct AttentionMask {
   const std::int32_t* key_lengths = nullptr;  // batch values, or null for no padding
 };
 
+// The slices of q, k, v and out that belong to head h of batch item b.
+struct HeadTensors {
+  const float* q;
+  const float* k;
+  const float* v;
+  float* out;
+};
+
+inline HeadTensors head_tensors(const float* q, const float* k, const float* v, float* out, const AttentionShape& shape,
+                                std::size_t b, std::size_t h) {
+  const std::size_t head = b * shape.heads + h;
+  return {q + head * shape.query_len * shape.head_dim, k + head * shape.key_len * shape.head_dim,
+          v + head * shape.key_len * shape.value_dim, out + head * shape.query_len * shape.value_dim};
+}
+
 // End of the visible key prefix for query `row` of batch item `b` (0 = fully masked row).
 inline std::size_t visible_key_end(const AttentionShape& shape, const AttentionMask& mask, std::size_t b,
                                    std::size_t row) {

@@ -119,11 +119,7 @@ void linear_attention(const float* q, const float* k, const float* v, float* out
   for (std::size_t b = 0; b < shape.batch; ++b) {
     const std::size_t keys = mask.key_lengths ? static_cast<std::size_t>(mask.key_lengths[b]) : shape.key_len;
     for (std::size_t h = 0; h < shape.heads; ++h) {
-      const std::size_t head = b * shape.heads + h;
-      const float* qh = q + head * shape.query_len * d;
-      const float* kh = k + head * shape.key_len * d;
-      const float* vh = v + head * shape.key_len * dv;
-      float* oh = out + head * shape.query_len * dv;
+      const auto [qh, kh, vh, oh] = head_tensors(q, k, v, out, shape, b, h);
       if (!mask.causal) {
         non_causal_head(qh, kh, vh, oh, shape, keys, options, scratch);
         continue;

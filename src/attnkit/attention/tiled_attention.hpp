@@ -35,11 +35,7 @@ void tiled_attention(const float* q, const float* k, const float* v, float* out,
 
   for (std::size_t b = 0; b < shape.batch; ++b) {
     for (std::size_t h = 0; h < shape.heads; ++h) {
-      const std::size_t head = b * shape.heads + h;
-      const float* qh = q + head * shape.query_len * d;
-      const float* kh = k + head * shape.key_len * d;
-      const float* vh = v + head * shape.key_len * dv;
-      float* oh = out + head * shape.query_len * dv;
+      const auto [qh, kh, vh, oh] = head_tensors(q, k, v, out, shape, b, h);
       kernels::pack_b(kh, shape.key_len, d, kernels::BLayout::kTransposed, packed_k);  // op(B) = Kᵀ
       kernels::pack_b(vh, dv, shape.key_len, kernels::BLayout::kRowMajor, packed_v);
       for (std::size_t q0 = 0; q0 < shape.query_len; q0 += kQueryTile) {
