@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds dist/ (the WASM module + the compiled TypeScript API): `build.sh` or `build.sh wasm`;
 # the native library, tests and benchmarks: `build.sh native`; both: `build.sh all`;
-# the libFuzzer targets (clang, ASan + UBSan): `build.sh fuzz`. Incremental.
+# the native tests under ASan + UBSan: `build.sh asan`; the libFuzzer targets (clang, ASan + UBSan):
+# `build.sh fuzz`. Incremental.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Debian's emcc runs its JS optimiser with Node and needs acorn from Debian's node modules.
@@ -19,6 +20,11 @@ build_native() {
   cmake --build build/native
 }
 
+build_sanitized() {
+  [ -f build/asan/build.ninja ] || cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DATTNKIT_SANITIZE=ON >/dev/null
+  cmake --build build/asan
+}
+
 build_fuzz() {
   [ -f build/fuzz/build.ninja ] || CXX=clang++ cmake -S . -B build/fuzz -G Ninja -DATTNKIT_FUZZ=ON >/dev/null
   cmake --build build/fuzz
@@ -28,6 +34,7 @@ case "${1:-wasm}" in
   wasm) build_wasm ;;
   native) build_native ;;
   fuzz) build_fuzz ;;
+  asan) build_sanitized ;;
   all) build_native; build_wasm ;;
-  *) echo "usage: build.sh [wasm|native|fuzz|all]" >&2; exit 2 ;;
+  *) echo "usage: build.sh [wasm|native|asan|fuzz|all]" >&2; exit 2 ;;
 esac
