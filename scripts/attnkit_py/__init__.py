@@ -1,0 +1,1 @@
+"""Python reference pieces shared by the training/export scripts: tokenizer, safetensors I/O, models."""

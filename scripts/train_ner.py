@@ -1,0 +1,221 @@
+#!/usr/bin/env python3
+"""Trains the default NER model from scratch on CLUENER (../shared/data/cluener/train.json) and writes a
+model directory: config.json, model.safetensors (fp16: the default model), vocab.txt, plus
+reference.json (token ids → head logits, computed in fp32 from the fp16-rounded weights) for parity tests.
+
+Validation split: every 10th line of train.json (the official dev set is not provided).
+Run with Debian's Python and torch (python3-torch, libopenblas0-pthread), in the background:
+  /usr/bin/python3 scripts/train_ner.py --out web/models/ner-cluener [--epochs 30]
+"""
+import argparse
+import json
+import math
+import pathlib
+import random
+import sys
+import time
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from attnkit_py import safetensors_io  # noqa: E402
+from attnkit_py.model import SpanNer, multilabel_categorical_crossentropy, state_tensors  # noqa: E402
+from attnkit_py.tokenizer import SPECIALS, Tokenizer  # noqa: E402
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data"
+LABELS = ["address", "book", "company", "game", "government", "movie", "name", "organization", "position", "scene"]
+
+
+def read_cluener(path):
+    with open(path, encoding="utf-8") as f:
+        rows = [json.loads(line) for line in f if line.strip()]
+    out = []
+    for row in rows:
+        spans = set()
+        for label, entities in row.get("label", {}).items():
+            for _, ranges in entities.items():
+                for start, end in ranges:
+                    spans.add((label, start, end))  # end inclusive, code points
+        out.append((row["text"], spans))
+    return out
+
+
+def build_vocab(full_vocab_path, texts, out_path):
+    """The model's vocab: special tokens plus every token the full BERT vocab produces on the training texts,
+    in the original order (WordPiece with this subset segments the training texts identically)."""
+    full = Tokenizer(full_vocab_path)
+    used = {full.ids[s] for s in SPECIALS}
+    for text in texts:
+        used.update(i for i, _, _ in full.tokenize(text))
+    kept = [t for i, t in enumerate(full.tokens) if i in used]
+    out_path.write_text("".join(t + "\n" for t in kept), encoding="utf-8")
+    return Tokenizer(out_path)
+
+
+def encode(tokenizer, text, max_length):
+    pieces = tokenizer.tokenize(text)[: max_length - 2]
+    ids = [tokenizer.cls] + [i for i, _, _ in pieces] + [tokenizer.sep]
+    offsets = [(0, 0)] + [(s, e) for _, s, e in pieces] + [(0, 0)]
+    return ids, offsets
+
+
+def span_labels(offsets, spans, n):
+    """Gold char spans → token (type, i, j) cells (tokens whose ranges contain the span's ends)."""
+    y = np.zeros((len(LABELS), n, n), dtype=np.float32)
+    for label, start, end in spans:
+        i = next((t for t in range(1, len(offsets) - 1) if offsets[t][0] <= start < offsets[t][1]), None)
+        j = next((t for t in range(1, len(offsets) - 1) if offsets[t][0] <= end < offsets[t][1]), None)
+        if i is not None and j is not None and i <= j:
+            y[LABELS.index(label), i, j] = 1
+    return y
+
+
+def decode(logits, offsets):
+    """Cells with logit > 0 (excluding [CLS]/[SEP]) → (type, start, end inclusive) char spans."""
+    n = len(offsets)
+    found = set()
+    for t, i, j in zip(*np.where(logits[:, 1:n - 1, 1:n - 1] > 0)):
+        found.add((LABELS[t], offsets[i + 1][0], offsets[j + 1][1] - 1))
+    return found
+
+
+def batches(items, size, shuffle, rng):
+    order = list(range(len(items)))
+    if shuffle:
+        rng.shuffle(order)
+    for at in range(0, len(order), size):
+        yield [items[i] for i in order[at:at + size]]
+
+
+def collate(batch, n_labels):
+    n = max(len(ids) for ids, _, _, _ in batch)
+    ids = torch.zeros(len(batch), n, dtype=torch.long)
+    mask = torch.zeros(len(batch), n, dtype=torch.long)
+    y = torch.zeros(len(batch), n_labels, n, n)
+    for b, (token_ids, _, labels, _) in enumerate(batch):
+        ids[b, :len(token_ids)] = torch.tensor(token_ids)
+        mask[b, :len(token_ids)] = 1
+        y[b, :, :len(token_ids), :len(token_ids)] = torch.from_numpy(labels)
+    return ids, mask, y
+
+
+def evaluate(model, items, batch_size=64):
+    model.eval()
+    tp = fp = fn = 0
+    per_type = {label: [0, 0, 0] for label in LABELS}
+    with torch.no_grad():
+        for batch in batches(items, batch_size, False, None):
+            ids, mask, _ = collate(batch, len(LABELS))
+            logits = model(ids, mask).numpy()
+            for b, (token_ids, offsets, _, gold) in enumerate(batch):
+                pred = decode(logits[b], offsets)
+                for label in LABELS:
+                    p = {s for s in pred if s[0] == label}
+                    g = {s for s in gold if s[0] == label}
+                    per_type[label][0] += len(p & g)
+                    per_type[label][1] += len(p - g)
+                    per_type[label][2] += len(g - p)
+                tp += len(pred & gold)
+                fp += len(pred - gold)
+                fn += len(gold - pred)
+    f1 = lambda t, p, n: 2 * t / max(1, 2 * t + p + n)
+    return f1(tp, fp, fn), {label: f1(*v) for label, v in per_type.items()}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", default=str(ROOT / "web" / "models" / "ner-cluener"))
+    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--hidden", type=int, default=256)
+    parser.add_argument("--layers", type=int, default=4)
+    parser.add_argument("--heads", type=int, default=4)
+    parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument("--lr", type=float, default=5e-4)
+    parser.add_argument("--max-length", type=int, default=128)
+    parser.add_argument("--limit", type=int, default=0, help="use only this many training sentences (smoke tests)")
+    parser.add_argument("--seed", type=int, default=42)
+    args = parser.parse_args()
+    torch.set_num_threads(2)
+    torch.manual_seed(args.seed)
+    rng = random.Random(args.seed)
+    out = pathlib.Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    rows = read_cluener(DATA / "cluener" / "train.json")
+    if args.limit:
+        rows = rows[: args.limit]
+    train_rows = [r for i, r in enumerate(rows) if i % 10 != 0]
+    val_rows = [r for i, r in enumerate(rows) if i % 10 == 0]
+    tokenizer = build_vocab(DATA / "vocab" / "bert-base-chinese-vocab.txt", [t for t, _ in train_rows], out / "vocab.txt")
+
+    def prepare(rows_):
+        items = []
+        for text, spans in rows_:
+            ids, offsets = encode(tokenizer, text, args.max_length)
+            items.append((ids, offsets, span_labels(offsets, spans, len(ids)), spans))
+        return items
+
+    train, val = prepare(train_rows), prepare(val_rows)
+    cfg = {
+        "model_type": "attnkit-encoder", "vocab_size": len(tokenizer.tokens), "hidden_size": args.hidden,
+        "num_layers": args.layers, "num_heads": args.heads, "intermediate_size": 4 * args.hidden, "hidden_act": "gelu",
+        "layer_norm": "post", "layer_norm_eps": 1e-12, "positions": "rope", "rope_base": 10000.0,
+        "attention_scale": {"kind": "entropy-invariant", "train_len": 64, "min_keys": 16},
+        "max_length": args.max_length, "dropout": 0.1,
+        "head": {"type": "efficient_global_pointer", "head_size": 64, "labels": LABELS},
+        "training": {"data": "CLUENER train.json, every 10th line held out", "epochs": args.epochs},
+    }
+    model = SpanNer(cfg)
+    params = sum(p.numel() for p in model.parameters())
+    print(f"train {len(train)} val {len(val)} vocab {cfg['vocab_size']} params {params / 1e6:.2f}M", flush=True)
+    steps = args.epochs * math.ceil(len(train) / args.batch)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
+    warmup = min(500, steps // 10)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min(1.0, (s + 1) / warmup) * max(0.0, 1 - s / steps) if warmup else 1.0)
+    best, best_state = -1.0, None
+    for epoch in range(args.epochs):
+        model.train()
+        start, total = time.time(), 0.0
+        for batch in batches(train, args.batch, True, rng):
+            ids, mask, y = collate(batch, len(LABELS))
+            loss = multilabel_categorical_crossentropy(model(ids, mask), y)
+            optimizer.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            schedule.step()
+            total += loss.item() * len(batch)
+        f1, _ = evaluate(model, val)
+        print(f"epoch {epoch + 1} loss {total / len(train):.4f} val F1 {100 * f1:.2f} ({time.time() - start:.0f}s)", flush=True)
+        if f1 > best:
+            best, best_state = f1, {k: v.clone() for k, v in model.state_dict().items()}
+    model.load_state_dict(best_state)
+
+    # The shipped weights are fp16; the reference and the reported F1 use exactly those weights.
+    with torch.no_grad():
+        for p in model.parameters():
+            p.copy_(p.half().float())
+    f1, per_type = evaluate(model, val)
+    cfg["training"].update({"val_f1": round(100 * f1, 2), "val_f1_per_type": {k: round(100 * v, 2) for k, v in per_type.items()}})
+    tensors = {k: v.astype(np.float16) for k, v in state_tensors(model).items()}
+    safetensors_io.save(out / "model.safetensors", tensors, {"format": "attnkit", "dtype": "F16"})
+    (out / "config.json").write_text(json.dumps(cfg, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+    model.eval()
+    references = []
+    with torch.no_grad():
+        for text in ["浙商银行企业信贷部叶老桂博士则从另一个角度对五道门槛进行了解读。", "生生不息CSOL生化狂潮让你填弹狂扫", val_rows[0][0]]:
+            ids, offsets = encode(tokenizer, text, args.max_length)
+            logits = model(torch.tensor([ids]), torch.ones(1, len(ids), dtype=torch.long))[0].numpy()
+            references.append({"text": text, "ids": ids, "offsets": offsets, "logits": np.round(logits, 6).tolist(),
+                               "entities": sorted(decode(logits, offsets))})
+    (out / "reference.json").write_text(json.dumps({"model": "fp16 weights evaluated in fp32", "cases": references},
+                                                   ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"best val F1 {100 * best:.2f}; fp16 weights F1 {100 * f1:.2f}; wrote {out}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
