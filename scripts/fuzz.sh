@@ -8,7 +8,7 @@ bash scripts/build.sh fuzz >/dev/null
 mkdir -p build/fuzz/crashes
 for target in build/fuzz/*_fuzz; do
   name=$(basename "$target" _fuzz)
-  name=${name%_deserialize}
+  name=${name%_deserialize}  # trie_deserialize_fuzz reads tests/fuzz/corpus/trie
   work=$(mktemp -d)
   echo "fuzz: $(basename "$target") for ${FUZZ_SECONDS:-20}s"
   "$target" -max_total_time="${FUZZ_SECONDS:-20}" -print_final_stats=1 -artifact_prefix=build/fuzz/crashes/ \

@@ -13,7 +13,8 @@ def save(path, tensors, metadata=None):
     if metadata:
         header["__metadata__"] = {k: str(v) for k, v in metadata.items()}
     for name in sorted(tensors):
-        array = np.ascontiguousarray(tensors[name])
+        array = np.asarray(tensors[name])
+        array = array if array.flags.c_contiguous else array.copy()  # ascontiguousarray would make 0-d arrays 1-d
         blob = array.astype(array.dtype.newbyteorder("<")).tobytes()
         header[name] = {"dtype": DTYPES[array.dtype], "shape": list(array.shape), "data_offsets": [offset, offset + len(blob)]}
         blobs.append(blob)
