@@ -1,0 +1,30 @@
+// config.json of an attnkit model directory: the encoder's sizes and choices and the span head.
+#pragma once
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "attnkit/attention/scale.hpp"
+
+namespace attnkit::model {
+
+struct HeadConfig {
+  std::string type;  // "efficient_global_pointer"
+  std::size_t head_size = 64;
+  std::vector<std::string> labels;
+};
+
+struct EncoderConfig {
+  std::size_t vocab_size = 0, hidden_size = 0, num_layers = 0, num_heads = 0, intermediate_size = 0;
+  std::size_t max_length = 512;
+  double layer_norm_eps = 1e-12;
+  double rope_base = 10000.0;
+  attention::AttentionScale scale;
+  HeadConfig head;
+};
+
+// Parses and validates config.json; attnkit::Error names a missing field or a wrong type or value.
+EncoderConfig parse_config(std::string_view json_text);
+
+}  // namespace attnkit::model

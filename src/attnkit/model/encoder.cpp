@@ -1,0 +1,106 @@
+#include "attnkit/model/encoder.hpp"
+
+#include <cmath>
+
+#include "attnkit/attention/softmax_attention.hpp"
+#include "attnkit/core/error.hpp"
+#include "attnkit/kernels/gemm.hpp"
+#include "attnkit/kernels/layer_norm.hpp"
+#include "attnkit/kernels/rope.hpp"
+#include "attnkit/kernels/vector_ops.hpp"
+
+namespace attnkit::model {
+
+Linear load_linear(const SafeTensors& st, const std::string& name, std::size_t in, std::size_t out) {
+  Linear layer;
+  layer.weight = st.floats(name + ".weight", {out, in});
+  layer.bias = st.floats(name + ".bias", {out});
+  layer.in = in;
+  layer.out = out;
+  return layer;
+}
+
+Norm load_norm(const SafeTensors& st, const std::string& name, std::size_t size) {
+  return {st.floats(name + ".weight", {size}), st.floats(name + ".bias", {size})};
+}
+
+void apply_linear(const Linear& layer, const float* x, std::size_t rows, float* y) {
+  kernels::gemm(x, layer.weight.data(), y, rows, layer.out, layer.in, kernels::BLayout::kTransposed);
+  for (std::size_t r = 0; r < rows; ++r) kernels::axpy(1.0f, layer.bias.data(), y + r * layer.out, layer.out);
+}
+
+Encoder::Encoder(const EncoderConfig& config, const SafeTensors& weights) : config_(config) {
+  const std::size_t h = config.hidden_size, f = config.intermediate_size;
+  embeddings_ = weights.floats("embeddings.word_embeddings.weight", {config.vocab_size, h});
+  embedding_norm_ = load_norm(weights, "embeddings.norm", h);
+  for (std::size_t i = 0; i < config.num_layers; ++i) {
+    const std::string p = "encoder.layer." + std::to_string(i) + ".";
+    layers_.push_back({load_linear(weights, p + "query", h, h), load_linear(weights, p + "key", h, h),
+                       load_linear(weights, p + "value", h, h), load_linear(weights, p + "output", h, h),
+                       load_linear(weights, p + "intermediate", h, f), load_linear(weights, p + "ffn_output", f, h),
+                       load_norm(weights, p + "attention_norm", h), load_norm(weights, p + "output_norm", h)});
+  }
+}
+
+// [n × heads·d] ↔ [heads × n × d]: the attention kernel takes heads as the outer dimension.
+static void to_heads(const float* x, std::size_t n, std::size_t heads, std::size_t d, float* out) {
+  for (std::size_t t = 0; t < n; ++t)
+    for (std::size_t hd = 0; hd < heads; ++hd)
+      std::copy(x + t * heads * d + hd * d, x + t * heads * d + (hd + 1) * d, out + (hd * n + t) * d);
+}
+
+static void from_heads(const float* x, std::size_t n, std::size_t heads, std::size_t d, float* out) {
+  for (std::size_t hd = 0; hd < heads; ++hd)
+    for (std::size_t t = 0; t < n; ++t)
+      std::copy(x + (hd * n + t) * d, x + (hd * n + t + 1) * d, out + t * heads * d + hd * d);
+}
+
+void Encoder::self_attention(const Layer& layer, std::vector<float>& x, std::size_t n) const {
+  const std::size_t h = config_.hidden_size, heads = config_.num_heads, d = h / heads;
+  std::vector<float> projected(n * h), q(n * h), k(n * h), v(n * h), attended(n * h);
+  apply_linear(layer.query, x.data(), n, projected.data());
+  to_heads(projected.data(), n, heads, d, q.data());
+  apply_linear(layer.key, x.data(), n, projected.data());
+  to_heads(projected.data(), n, heads, d, k.data());
+  apply_linear(layer.value, x.data(), n, projected.data());
+  to_heads(projected.data(), n, heads, d, v.data());
+  kernels::apply_rope(q.data(), heads * n, d, n, 0, config_.rope_base);
+  kernels::apply_rope(k.data(), heads * n, d, n, 0, config_.rope_base);
+  attention::softmax_attention(q.data(), k.data(), v.data(), attended.data(), {1, heads, n, n, d, d}, {}, config_.scale);
+  from_heads(attended.data(), n, heads, d, projected.data());
+  apply_linear(layer.output, projected.data(), n, attended.data());
+  for (std::size_t i = 0; i < n * h; ++i) x[i] += attended[i];
+  kernels::layer_norm(x.data(), layer.attention_norm.gamma.data(), layer.attention_norm.beta.data(), x.data(), n, h,
+                      static_cast<float>(config_.layer_norm_eps));
+}
+
+void Encoder::feed_forward(const Layer& layer, std::vector<float>& x, std::size_t n) const {
+  const std::size_t h = config_.hidden_size, f = config_.intermediate_size;
+  std::vector<float> inner(n * f), out(n * h);
+  apply_linear(layer.intermediate, x.data(), n, inner.data());
+  for (float& value : inner) value = 0.5f * value * (1.0f + std::erf(value * 0.70710678118654752f));  // exact GELU
+  apply_linear(layer.ffn_output, inner.data(), n, out.data());
+  for (std::size_t i = 0; i < n * h; ++i) x[i] += out[i];
+  kernels::layer_norm(x.data(), layer.output_norm.gamma.data(), layer.output_norm.beta.data(), x.data(), n, h,
+                      static_cast<float>(config_.layer_norm_eps));
+}
+
+std::vector<float> Encoder::forward(const std::vector<std::int32_t>& ids) const {
+  const std::size_t n = ids.size(), h = config_.hidden_size;
+  if (n == 0 || n > config_.max_length) fail("encoder: sequence length ", n, " must be in [1, max_length = ", config_.max_length, "]");
+  std::vector<float> x(n * h);
+  for (std::size_t t = 0; t < n; ++t) {
+    if (ids[t] < 0 || static_cast<std::size_t>(ids[t]) >= config_.vocab_size)
+      fail("encoder: token id ", ids[t], " at position ", t, " is outside the vocabulary (", config_.vocab_size, ")");
+    std::copy(embeddings_.begin() + ids[t] * h, embeddings_.begin() + (ids[t] + 1) * h, x.begin() + t * h);
+  }
+  kernels::layer_norm(x.data(), embedding_norm_.gamma.data(), embedding_norm_.beta.data(), x.data(), n, h,
+                      static_cast<float>(config_.layer_norm_eps));
+  for (const Layer& layer : layers_) {
+    self_attention(layer, x, n);
+    feed_forward(layer, x, n);
+  }
+  return x;
+}
+
+}  // namespace attnkit::model

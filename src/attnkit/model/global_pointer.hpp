@@ -1,0 +1,27 @@
+// Efficient GlobalPointer (kexue.fm/archives/8877): span scores s_α(i, j) for every entity type α and
+// token pair i ≤ j, from the encoder's hidden states. Entities are the cells with s > 0.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "attnkit/model/encoder.hpp"
+
+namespace attnkit::model {
+
+inline constexpr float kMaskedLogit = -1e12f;  // cells with i > j (as the PyTorch reference)
+
+class EfficientGlobalPointer {
+ public:
+  EfficientGlobalPointer(const EncoderConfig& config, const SafeTensors& weights);
+
+  // logits [types × n × n] from hidden [n × hidden_size]; i > j is kMaskedLogit.
+  std::vector<float> forward(const std::vector<float>& hidden, std::size_t n) const;
+  std::size_t types() const { return types_; }
+
+ private:
+  std::size_t head_size_, types_;
+  double rope_base_;
+  Linear p_dense_, q_dense_;
+};
+
+}  // namespace attnkit::model

@@ -1,0 +1,95 @@
+// The encoder and Efficient GlobalPointer head against PyTorch on a random tiny model
+// (tests/fixtures/tiny-ner, from scripts/make_model_fixtures.py), for fp32 and fp16 weights.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+
+#include "attnkit/core/error.hpp"
+#include "attnkit/model/config.hpp"
+#include "attnkit/model/encoder.hpp"
+#include "attnkit/model/global_pointer.hpp"
+#include "attnkit/text/tokenizer.hpp"
+#include "fixtures.hpp"
+
+namespace attnkit {
+namespace {
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+void expect_parity(const std::string& weights_file, const std::string& reference_file, float* worst_hidden,
+                   float* worst_logit) {
+  const std::string dir = std::string(ATTNKIT_FIXTURES_DIR) + "/tiny-ner/";
+  const auto config = model::parse_config(read_file(dir + "config.json"));
+  const std::string bytes = read_file(dir + weights_file);
+  const auto st = model::SafeTensors::parse({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});
+  const model::Encoder encoder(config, st);
+  const model::EfficientGlobalPointer head(config, st);
+  const auto tokenizer = text::Tokenizer::from_vocab(read_file(dir + "vocab.txt"));
+  const auto reference = test::load_fixture("tiny-ner/" + reference_file);
+  *worst_hidden = *worst_logit = 0;
+  for (const auto& c : reference["cases"]) {
+    std::vector<std::int32_t> ids = {tokenizer.id("[CLS]")};
+    for (const auto& t : tokenizer.tokenize(c["text"].get<std::string>())) ids.push_back(t.id);
+    ids.push_back(tokenizer.id("[SEP]"));
+    ASSERT_EQ(ids, c["ids"].get<std::vector<std::int32_t>>());
+    const std::size_t n = ids.size(), h = config.hidden_size;
+    const auto hidden = encoder.forward(ids);
+    for (std::size_t t = 0; t < n; ++t)
+      for (std::size_t j = 0; j < h; ++j)
+        *worst_hidden = std::max(*worst_hidden, std::fabs(hidden[t * h + j] - c["hidden"][t][j].get<float>()));
+    const auto logits = head.forward(hidden, n);
+    for (std::size_t a = 0; a < head.types(); ++a)
+      for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = i; j < n; ++j)
+          *worst_logit = std::max(*worst_logit, std::fabs(logits[(a * n + i) * n + j] - c["logits"][a][i][j].get<float>()));
+  }
+}
+
+TEST(EncoderParity, Fp32WeightsMatchPyTorchWithin1e4) {
+  float hidden, logit;
+  expect_parity("model.safetensors", "reference.json", &hidden, &logit);
+  EXPECT_LE(hidden, 1e-4f);
+  EXPECT_LE(logit, 1e-4f);
+  std::cout << "fp32 parity: max |Δ| hidden " << hidden << ", logits " << logit << "\n";
+}
+
+TEST(EncoderParity, Fp16WeightsMatchPyTorchOnTheSameRoundedWeights) {
+  float hidden, logit;
+  expect_parity("model-f16.safetensors", "reference-f16.json", &hidden, &logit);
+  EXPECT_LE(hidden, 1e-4f);
+  EXPECT_LE(logit, 1e-4f);
+  std::cout << "fp16 parity: max |Δ| hidden " << hidden << ", logits " << logit << "\n";
+}
+
+TEST(ModelConfig, RejectsMissingFieldsAndWrongTypes) {
+  auto message = [](const std::string& json) {
+    try {
+      model::parse_config(json);
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(message("{").find("not valid JSON"), std::string::npos);
+  EXPECT_EQ(message(R"({"hidden_size": 8})"), "config.json: missing field 'vocab_size'");
+  EXPECT_EQ(message(R"({"vocab_size": "10"})"), "config.json: 'vocab_size' must be a positive integer, got \"10\"");
+  const std::string base = R"({"vocab_size":10,"hidden_size":8,"num_layers":1,"num_heads":2,"intermediate_size":16,)";
+  EXPECT_EQ(message(base + R"("head":{"type":"crf","head_size":4,"labels":["a"]}})"),
+            "config.json: head type 'crf' is not supported ('efficient_global_pointer')");
+  EXPECT_EQ(message(base + R"("head":{"type":"efficient_global_pointer","head_size":4,"labels":[]}})"),
+            "config.json: head labels must be a non-empty array of strings");
+  EXPECT_EQ(message(base + R"("hidden_act":"relu","head":{"type":"efficient_global_pointer","head_size":4,"labels":["a"]}})"),
+            "config.json: 'hidden_act' = 'relu' is not supported (only 'gelu')");
+  EXPECT_EQ(message(base + R"("head":{"type":"efficient_global_pointer","head_size":4,"labels":["a"]}})"), "no error");
+}
+
+}  // namespace
+}  // namespace attnkit
