@@ -13,6 +13,12 @@ build_wasm() {
   cmake --build build/wasm
   npx tsc -p wasm/tsconfig.json
   cp wasm/ts/attnkit.d.mts dist/
+  # The bundled default models ship inside the package (dist/models/NAME/{config.json,model.safetensors,vocab.txt}).
+  for model in web/models/*/; do
+    [ -f "$model/model.safetensors" ] || continue
+    mkdir -p "dist/models/$(basename "$model")"
+    cp "$model"config.json "$model"model.safetensors "$model"vocab.txt "dist/models/$(basename "$model")/"
+  done
 }
 
 build_native() {

@@ -58,6 +58,13 @@ export interface AttnkitWasmModule {
   beamLiveCopy(handle: number, lengths: number, tokens: number): void;
   beamAdvance(handle: number, logProbs: number, count: number): number;
   beamResults(handle: number, ints: number, scores: number, sizesOut: number): void;
+  nerCreate(config: number, configBytes: number, weights: number, weightBytes: number, vocab: number, vocabBytes: number,
+            handleOut: number): number;
+  nerDestroy(handle: number): void;
+  nerExtract(handle: number, text: number, bytes: number, countOut: number): number;
+  nerResults(handle: number, ints: number, scores: number): void;
+  nerLabelCount(handle: number): number;
+  nerLabel(handle: number, index: number): string;
 }
 
 export interface AttnkitModuleOptions {

@@ -15,3 +15,5 @@ export {
 export {
   PrefixTrie, beamSearch, beamSearchSync, type StepFunction, type BeamSearchOptions, type BeamResult,
 } from './decoding.js';
+export { NER, type Entity } from './ner.js';
+export type { ModelSource } from './model-files.js';

@@ -1,0 +1,44 @@
+// Named-entity recognition: text → tokens (with offsets) → encoder → Efficient GlobalPointer → entity spans
+// in code points of the original text, nested entities kept. Text longer than the model's max_length is
+// read in overlapping windows, each window contributing the entities that start in its central part.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "attnkit/core/view.hpp"
+#include "attnkit/model/encoder.hpp"
+#include "attnkit/model/global_pointer.hpp"
+#include "attnkit/text/tokenizer.hpp"
+
+namespace attnkit::pipelines {
+
+struct Entity {
+  std::uint32_t start;  // code points, inclusive
+  std::uint32_t end;    // code points, exclusive
+  std::uint32_t type;   // index into labels()
+  float score;          // sigmoid of the span logit: > 0.5 for every entity returned
+};
+
+class Ner {
+ public:
+  // The three files of a model directory; the weights are copied, so the bytes may be released after.
+  Ner(std::string_view config_json, View<const std::uint8_t> safetensors, std::string_view vocab);
+
+  // Entities sorted by start, then longer first, then type.
+  std::vector<Entity> extract(std::string_view text) const;
+  const std::vector<std::string>& labels() const { return config_.head.labels; }
+
+ private:
+  void extract_window(const std::vector<text::Token>& tokens, std::size_t first, std::size_t last,
+                      std::size_t keep_from, std::size_t keep_to, std::vector<Entity>& out) const;
+
+  model::EncoderConfig config_;
+  text::Tokenizer tokenizer_;
+  model::Encoder encoder_;
+  model::EfficientGlobalPointer head_;
+  std::int32_t cls_, sep_;
+};
+
+}  // namespace attnkit::pipelines

@@ -1,0 +1,43 @@
+// scripts/attnkit-cli.mjs as a user runs it: CLUENER lines in, the same lines with "label" out.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { NER } from '../../dist/index.js';
+
+const root = new URL('../..', import.meta.url).pathname;
+const model = join(root, 'tests/fixtures/tiny-ner');
+const work = mkdtempSync(join(tmpdir(), 'attnkit-cli-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('attnkit-cli ner', () => {
+  it('labels each line in CLUENER format (code points, inclusive ends), keeping other fields', async () => {
+    const rows = [{ text: '浙商银行企业信贷部叶老桂博士' }, { id: 7, text: '😀生生不息CSOL生化狂潮让你填弹狂扫' }];
+    writeFileSync(join(work, 'in.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    execFileSync('node', ['scripts/attnkit-cli.mjs', 'ner', '--input', join(work, 'in.jsonl'), '--output', join(work, 'out.jsonl'),
+      '--model', model], { cwd: root, stdio: 'pipe' });
+    const out = readFileSync(join(work, 'out.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(out.map((r) => r.id)).toEqual([undefined, 7]);
+    const ner = await NER.load({ url: new URL(`file://${model}/`) });
+    out.forEach((row, i) => {
+      const chars = [...rows[i].text];
+      const expected = ner.extract(rows[i].text).length;
+      let count = 0;
+      for (const [, entities] of Object.entries(row.label)) {
+        for (const [text, ranges] of Object.entries(entities)) {
+          for (const [s, e] of ranges) {
+            expect(chars.slice(s, e + 1).join('')).toBe(text); // code points, end inclusive
+            ++count;
+          }
+        }
+      }
+      expect(count).toBe(expected);
+    });
+  });
+
+  it('fails with a usage message and a non-zero status on bad arguments', () => {
+    expect(() => execFileSync('node', ['scripts/attnkit-cli.mjs', 'ner', '--input', 'x'], { cwd: root, stdio: 'pipe' }))
+      .toThrow(/usage: node scripts\/attnkit-cli.mjs ner --input/);
+  });
+});

@@ -1,0 +1,89 @@
+// Named-entity recognition in WebAssembly: NER.load() a model directory (the bundled CLUENER model by
+// default), then extract(text) → [{ start, end, type, text, score }] with nested entities kept.
+import type { AttnkitWasmModule } from './attnkit.mjs';
+import { AttnkitError } from './errors.js';
+import { withHeap } from './heap.js';
+import { init, loadedModule } from './loader.js';
+import { type ModelSource, loadModelFiles } from './model-files.js';
+import { OwnedHandle, readHandle } from './owned.js';
+
+export interface Entity {
+  /** Index in the input string of the first character (JS string index, UTF-16). */
+  start: number;
+  /** Index just past the last character: text.slice(start, end) is the entity. */
+  end: number;
+  type: string;
+  text: string;
+  /** sigmoid of the span's score: every returned entity has score > 0.5. */
+  score: number;
+}
+
+const DEFAULT_MODEL = new URL('./models/ner-cluener/', import.meta.url);
+const encoder = new TextEncoder();
+
+/** UTF-16 index of every code point boundary of `text` (length: code points + 1). */
+function codePointToIndex(text: string): Int32Array {
+  const map = new Int32Array(text.length + 1);
+  let points = 0;
+  for (let i = 0; i < text.length; ++i) {
+    const unit = text.charCodeAt(i);
+    map[points++] = i;
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) ++i;
+    }
+  }
+  map[points] = text.length;
+  return map.subarray(0, points + 1);
+}
+
+export class NER extends OwnedHandle {
+  /** The entity types this model predicts. */
+  readonly labels: readonly string[];
+
+  private constructor(mod: AttnkitWasmModule, handle: number) {
+    super(mod, 'NER');
+    this.adopt(handle, (h) => mod.nerDestroy(h));
+    this.labels = Array.from({ length: mod.nerLabelCount(handle) }, (_, i) => mod.nerLabel(handle, i));
+  }
+
+  /** Loads a model: the bundled CLUENER model, or { url } of a model directory, or { files }. */
+  static async load(source: ModelSource = {}): Promise<NER> {
+    const where = 'NER.load';
+    await init();
+    const mod = loadedModule(where);
+    const files = await loadModelFiles(where, source, DEFAULT_MODEL);
+    const handle = withHeap(mod, where, (heap) => {
+      const handleOut = heap.alloc(4);
+      const config = encoder.encode(files.config);
+      const vocab = encoder.encode(files.vocab);
+      heap.check(mod.nerCreate(heap.copyIn(config), config.length, heap.copyIn(files.weights), files.weights.length,
+        heap.copyIn(vocab), vocab.length, handleOut));
+      return readHandle(mod, handleOut);
+    });
+    return new NER(mod, handle);
+  }
+
+  /** Entities in `text`, sorted by start (longer first); nested and overlapping entities are all kept. */
+  extract(text: string): Entity[] {
+    const where = 'NER.extract';
+    const handle = this.handle(where);
+    if (typeof text !== 'string') throw new AttnkitError(`${where}: text must be a string, got ${typeof text}`);
+    const bytes = encoder.encode(text); // lone surrogates become U+FFFD, one code point each, as in JS
+    const found = withHeap(this.mod, where, (heap) => {
+      const countOut = heap.alloc(4);
+      heap.check(this.mod.nerExtract(handle, heap.copyIn(bytes), bytes.length, countOut));
+      const count = heap.read(Int32Array, countOut, 1)[0];
+      const ints = heap.alloc(Math.max(1, count * 3) * 4);
+      const scores = heap.alloc(Math.max(1, count) * 4);
+      this.mod.nerResults(handle, ints, scores);
+      return { ints: heap.read(Int32Array, ints, count * 3), scores: heap.read(Float32Array, scores, count) };
+    });
+    const index = codePointToIndex(text);
+    return Array.from(found.scores, (score, e) => {
+      const start = index[found.ints[3 * e]];
+      const end = index[found.ints[3 * e + 1]];
+      return { start, end, type: this.labels[found.ints[3 * e + 2]], text: text.slice(start, end), score };
+    });
+  }
+}
