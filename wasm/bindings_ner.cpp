@@ -53,6 +53,15 @@ void ner_results(std::uintptr_t handle, std::uintptr_t ints, std::uintptr_t scor
   }
 }
 
+// Writes the head logits [types × count × count] of `count` token ids into out.
+int ner_logits(std::uintptr_t handle, std::uintptr_t ids, int count, std::uintptr_t out) {
+  return guarded([&] {
+    const auto* first = reinterpret_cast<const std::int32_t*>(ids);
+    const auto logits = ner_at(handle).ner.logits({first, first + count});
+    std::copy(logits.begin(), logits.end(), reinterpret_cast<float*>(out));
+  });
+}
+
 int ner_label_count(std::uintptr_t handle) { return static_cast<int>(ner_at(handle).ner.labels().size()); }
 std::string ner_label(std::uintptr_t handle, int index) { return ner_at(handle).ner.labels().at(static_cast<std::size_t>(index)); }
 
@@ -65,6 +74,7 @@ EMSCRIPTEN_BINDINGS(attnkit_ner) {
   emscripten::function("nerDestroy", &ner_destroy);
   emscripten::function("nerExtract", &ner_extract);
   emscripten::function("nerResults", &ner_results);
+  emscripten::function("nerLogits", &ner_logits);
   emscripten::function("nerLabelCount", &ner_label_count);
   emscripten::function("nerLabel", &ner_label);
 }

@@ -49,6 +49,23 @@ describe('NER on a tiny random model (parity with PyTorch decoding)', () => {
     ner.dispose();
   });
 
+  for (const [weights, referenceFile] of [['model.safetensors', 'reference.json'], ['model-f16.safetensors', 'reference-f16.json']]) {
+    it(`logits() equal PyTorch's within 1e-4 (${weights})`, async () => {
+      const ner = await NER.load({ files: { ...files(), weights: readFileSync(new URL(weights, tiny)) } });
+      const ref = JSON.parse(readFileSync(new URL(referenceFile, tiny), 'utf8'));
+      let worst = 0;
+      for (const c of ref.cases) {
+        const n = c.ids.length;
+        const logits = ner.logits(c.ids);
+        c.logits.forEach((rows, t) => rows.forEach((row, i) => row.forEach((want, j) => {
+          if (j >= i) worst = Math.max(worst, Math.abs(logits[(t * n + i) * n + j] - want));
+        })));
+      }
+      expect(worst).toBeLessThanOrEqual(1e-4);
+      ner.dispose();
+    });
+  }
+
   it('reports offsets as JS string indices around emoji (surrogate pairs)', async () => {
     const ner = await NER.load({ files: files() });
     const text = '😀' + reference.cases[0].text;
@@ -96,6 +113,7 @@ describe('NER.load rejects bad model files with a clear Error', () => {
     await expect(NER.load({ url: new URL('./no-such-model/', tiny) })).rejects.toThrow(/NER.load: could not read/);
     const ner = await NER.load({ files: files() });
     expect(() => ner.extract(42)).toThrow('NER.extract: text must be a string, got number');
+    expect(() => ner.logits([2, 99999, 3])).toThrow(/encoder: token id 99999 at position 1 is outside the vocabulary/);
     ner.dispose();
     expect(() => ner.extract('x')).toThrow('NER.extract: this NER was disposed');
   });

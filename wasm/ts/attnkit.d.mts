@@ -63,6 +63,7 @@ export interface AttnkitWasmModule {
   nerDestroy(handle: number): void;
   nerExtract(handle: number, text: number, bytes: number, countOut: number): number;
   nerResults(handle: number, ints: number, scores: number): void;
+  nerLogits(handle: number, ids: number, count: number, out: number): number;
   nerLabelCount(handle: number): number;
   nerLabel(handle: number, index: number): string;
 }

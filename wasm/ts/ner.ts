@@ -64,6 +64,23 @@ export class NER extends OwnedHandle {
     return new NER(mod, handle);
   }
 
+  /**
+   * The span logits [labels.length × n × n] for token ids (starting with [CLS], ending with [SEP]); cells
+   * with i > j hold -1e12. For checking a model against its training framework.
+   */
+  logits(ids: Int32Array | readonly number[]): Float32Array {
+    const where = 'NER.logits';
+    const handle = this.handle(where);
+    const tokenIds = Int32Array.from(ids as ArrayLike<number>);
+    if (tokenIds.length === 0) throw new AttnkitError(`${where}: ids must not be empty`);
+    const count = this.labels.length * tokenIds.length * tokenIds.length;
+    return withHeap(this.mod, where, (heap) => {
+      const out = heap.allocFloats(count);
+      heap.check(this.mod.nerLogits(handle, heap.copyIn(tokenIds), tokenIds.length, out));
+      return heap.readFloats(out, count);
+    });
+  }
+
   /** Entities in `text`, sorted by start (longer first); nested and overlapping entities are all kept. */
   extract(text: string): Entity[] {
     const where = 'NER.extract';

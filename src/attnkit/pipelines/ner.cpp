@@ -38,19 +38,23 @@ void Ner::extract_window(const std::vector<text::Token>& tokens, std::size_t fir
   for (std::size_t t = first; t < last; ++t) ids.push_back(tokens[t].id);
   ids.push_back(sep_);
   const std::size_t n = ids.size();
-  const auto logits = head_.forward(encoder_.forward(ids), n);
+  const auto scores = logits(ids);
   for (std::size_t type = 0; type < head_.types(); ++type) {
     for (std::size_t i = 1; i + 1 < n; ++i) {  // [CLS] and [SEP] rows/columns are not spans
       const std::size_t token_i = first + i - 1;
       if (token_i < keep_from || token_i >= keep_to) continue;
       for (std::size_t j = i; j + 1 < n; ++j) {
-        const float s = logits[(type * n + i) * n + j];
+        const float s = scores[(type * n + i) * n + j];
         if (s <= 0) continue;
         out.push_back({tokens[token_i].start, tokens[first + j - 1].end, static_cast<std::uint32_t>(type),
                        1.0f / (1.0f + std::exp(-s))});
       }
     }
   }
+}
+
+std::vector<float> Ner::logits(const std::vector<std::int32_t>& ids) const {
+  return head_.forward(encoder_.forward(ids), ids.size());
 }
 
 std::vector<Entity> Ner::extract(std::string_view text) const {

@@ -28,6 +28,8 @@ class Ner {
 
   // Entities sorted by start, then longer first, then type.
   std::vector<Entity> extract(std::string_view text) const;
+  // The head's span logits [types × n × n] for token ids (with [CLS]/[SEP]), for parity checks.
+  std::vector<float> logits(const std::vector<std::int32_t>& ids) const;
   const std::vector<std::string>& labels() const { return config_.head.labels; }
 
  private:
