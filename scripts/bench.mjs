@@ -6,6 +6,7 @@ import { benchAttentionVsOrt, benchLinearVsSoftmax } from './bench/attention.mjs
 import { benchConstrainedStep, benchTrie } from './bench/decoding.mjs';
 import { benchEntropyNormalize } from './bench/entropy.mjs';
 import { benchGemm } from './bench/gemm.mjs';
+import { benchNer } from './bench/ner.mjs';
 
 await init();
 // The trie goes first: its first build measures growing fresh WASM memory, as a page's first build would.
@@ -17,6 +18,7 @@ const sections = {
   entropyNormalize: await benchEntropyNormalize(),
   prefixTrie: trieFirst,
   constrainedBeamStep: benchConstrainedStep(),
+  ner: await benchNer(),
 };
 
 const cell = (x) => (typeof x === 'number' ? (Math.abs(x) >= 1000 || Number.isInteger(x) ? String(Math.round(x)) : x.toPrecision(3)) : String(x));

@@ -4,9 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# `setup.sh --training` adds what the PyTorch training/export scripts need (also used by npm run bench).
+TRAINING_PACKAGES=(python3-torch libopenblas0-pthread python3-numpy)
 APT_PACKAGES=(emscripten libxsimd-dev wabt cmake ninja-build g++ clang libgtest-dev libbenchmark-dev nlohmann-json3-dev
               libclang-rt-14-dev
               chromium)
+[ "${1:-}" = "--training" ] && APT_PACKAGES+=("${TRAINING_PACKAGES[@]}")
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

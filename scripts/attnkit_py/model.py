@@ -122,18 +122,22 @@ def multilabel_categorical_crossentropy(logits, labels):
     return (torch.logsumexp(torch.cat([neg, zeros], -1), -1) + torch.logsumexp(torch.cat([pos, zeros], -1), -1)).mean()
 
 
-def state_tensors(model):
-    """The model's weights under the names the C++ loader reads."""
-    out = {"embeddings.word_embeddings.weight": model.encoder.embeddings.weight,
-           "embeddings.norm.weight": model.encoder.embedding_norm.weight,
-           "embeddings.norm.bias": model.encoder.embedding_norm.bias}
+def named_weights(model):
+    """(name, parameter) pairs under the names the C++ loader reads."""
+    yield "embeddings.word_embeddings.weight", model.encoder.embeddings.weight
+    yield "embeddings.norm.weight", model.encoder.embedding_norm.weight
+    yield "embeddings.norm.bias", model.encoder.embedding_norm.bias
     for i, layer in enumerate(model.encoder.layers):
         for name in ("query", "key", "value", "output", "intermediate", "ffn_output", "attention_norm", "output_norm"):
             module = getattr(layer, name)
-            out[f"encoder.layer.{i}.{name}.weight"] = module.weight
-            out[f"encoder.layer.{i}.{name}.bias"] = module.bias
+            yield f"encoder.layer.{i}.{name}.weight", module.weight
+            yield f"encoder.layer.{i}.{name}.bias", module.bias
     for name in ("p_dense", "q_dense"):
         module = getattr(model.head, name)
-        out[f"head.{name}.weight"] = module.weight
-        out[f"head.{name}.bias"] = module.bias
-    return {k: v.detach().cpu().numpy() for k, v in out.items()}
+        yield f"head.{name}.weight", module.weight
+        yield f"head.{name}.bias", module.bias
+
+
+def state_tensors(model):
+    """The model's weights as NumPy arrays under the names the C++ loader reads."""
+    return {name: p.detach().cpu().numpy() for name, p in named_weights(model)}

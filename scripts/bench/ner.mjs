@@ -1,0 +1,59 @@
+// NER latency per 50-character sentence: attnkit WASM vs onnxruntime-web running the same model exported
+// to ONNX (scripts/export_ner_onnx.py), on the same token ids, single thread. Also extract() end to end.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { NER } from '../../dist/index.js';
+import { compareMs, medianMs } from './harness.mjs';
+import { ort, ortSession } from './ort.mjs';
+
+const root = new URL('../../', import.meta.url);
+const vocabIds = (vocabText) => new Map(vocabText.split('\n').map((t, i) => [t, i]));
+
+function onnxFor(modelDir) {
+  const out = new URL('build/bench/ner.onnx', root).pathname;
+  const weights = new URL('model.safetensors', modelDir).pathname;
+  if (!existsSync(out) || statSync(out).mtimeMs < statSync(weights).mtimeMs) {
+    mkdirSync(new URL('build/bench/', root), { recursive: true });
+    execFileSync('/usr/bin/python3', [new URL('scripts/export_ner_onnx.py', root).pathname, modelDir.pathname, out], { stdio: 'pipe' });
+  }
+  return readFileSync(out);
+}
+
+export async function benchNer({ sentences = 20 } = {}) {
+  const modelDir = new URL('web/models/ner-cluener/', root);
+  if (!existsSync(new URL('model.safetensors', modelDir))) return [{ name: 'ner', note: 'no trained model in web/models/ner-cluener' }];
+  const ner = await NER.load({ url: modelDir });
+  const lines = readFileSync(new URL('../shared/data/cluener/train.json', root), 'utf8').split('\n').filter(Boolean);
+  const texts = lines.map((l) => JSON.parse(l).text).filter((t) => t.length >= 50).slice(0, sentences).map((t) => t.slice(0, 50));
+  // Token ids as the model sees them: [CLS] + the characters' tokens + [SEP] (via the vocab, as the tokenizer
+  // does for these Chinese sentences: checked against logits() below).
+  const vocab = vocabIds(readFileSync(new URL('vocab.txt', modelDir), 'utf8'));
+  const idsOf = (text) => [vocab.get('[CLS]'), ...[...text].map((c) => vocab.get(c.toLowerCase()) ?? vocab.get('[UNK]')), vocab.get('[SEP]')];
+  const inputs = texts.map(idsOf);
+  const row = { name: `ner ${sentences} sentences x 50 chars`, tokensPerSentence: inputs[0].length };
+  const oursLogits = () => { for (const ids of inputs) ner.logits(ids); };
+  row.attnkitExtractMs = (await medianMs(() => { for (const t of texts) ner.extract(t); }, { runs: 7 })) / sentences;
+  let session;
+  try {
+    session = await ortSession(onnxFor(modelDir));
+  } catch (error) {
+    row.attnkitLogitsMs = (await medianMs(oursLogits, { runs: 7 })) / sentences;
+    row.note = `onnxruntime comparison skipped: ${String(error.message).split('\n')[0]} (needs python3-torch: bash scripts/setup.sh --training)`;
+    return [row];
+  }
+  const feeds = inputs.map((ids) => ({
+    ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]),
+    mask: new ort.Tensor('int64', new BigInt64Array(ids.length).fill(1n), [1, ids.length]),
+  }));
+  const theirs = async () => { for (const f of feeds) await session.run(f); };
+  // Same model, same ids: the outputs agree before anything is timed.
+  const a = ner.logits(inputs[0]);
+  const b = (await session.run(feeds[0])).logits.data;
+  let maxAbsDiff = 0;
+  const n = inputs[0].length;
+  for (let t = 0; t < ner.labels.length; ++t)
+    for (let i = 0; i < n; ++i) for (let j = i; j < n; ++j) maxAbsDiff = Math.max(maxAbsDiff, Math.abs(a[(t * n + i) * n + j] - b[(t * n + i) * n + j]));
+  const [ours, ortMs] = await compareMs(oursLogits, theirs, { runs: 9 });
+  Object.assign(row, { attnkitLogitsMs: ours / sentences, ortMs: ortMs / sentences, speedup: ortMs / ours, maxAbsDiff });
+  return [row];
+}

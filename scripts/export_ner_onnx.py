@@ -1,0 +1,25 @@
+#!/usr/bin/env python3
+"""Exports an attnkit NER model directory to ONNX (inputs ids, mask: int64 [1, n]; output logits
+[1, types, n, n]), for running the same model in onnxruntime-web side by side (npm run bench).
+  /usr/bin/python3 scripts/export_ner_onnx.py MODEL_DIR OUT.onnx"""
+import pathlib
+import sys
+
+import torch
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from attnkit_py.load import load_span_ner  # noqa: E402
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    model, cfg = load_span_ner(sys.argv[1])
+    ids = torch.tensor([[2] + [5] * 10 + [3]])
+    torch.onnx.export(model, (ids, torch.ones_like(ids)), sys.argv[2], input_names=["ids", "mask"], output_names=["logits"],
+                      dynamic_axes={"ids": {1: "n"}, "mask": {1: "n"}, "logits": {2: "n", 3: "n"}}, opset_version=14)
+    print(f"wrote {sys.argv[2]}")
+
+
+if __name__ == "__main__":
+    main()
