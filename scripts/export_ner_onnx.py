@@ -12,10 +12,10 @@ from attnkit_py.load import load_span_ner  # noqa: E402
 
 
 def main():
-    if len(sys.argv) != 3:
+    if len(sys.argv) not in (3, 4):
         sys.exit(__doc__)
     model, cfg = load_span_ner(sys.argv[1])
-    ids = torch.tensor([[2] + [5] * 10 + [3]])
+    ids = torch.tensor([[2] + [5] * int(sys.argv[3] if len(sys.argv) > 3 else 10) + [3]])
     torch.onnx.export(model, (ids, torch.ones_like(ids)), sys.argv[2], input_names=["ids", "mask"], output_names=["logits"],
                       dynamic_axes={"ids": {1: "n"}, "mask": {1: "n"}, "logits": {2: "n", 3: "n"}}, opset_version=14)
     print(f"wrote {sys.argv[2]}")

@@ -19,8 +19,9 @@ def rope(x, base=10000.0):
     pos = torch.arange(n, dtype=torch.float32, device=x.device)[:, None]
     theta = base ** (-2.0 * torch.arange(d // 2, dtype=torch.float32, device=x.device) / d)
     angle = pos * theta[None, :]
-    cos = torch.repeat_interleave(torch.cos(angle), 2, dim=-1)
-    sin = torch.repeat_interleave(torch.sin(angle), 2, dim=-1)
+    # stack+reshape rather than repeat_interleave: the latter exports to ONNX wrongly in torch 1.13.
+    cos = torch.stack([torch.cos(angle)] * 2, dim=-1).reshape(n, d)
+    sin = torch.stack([torch.sin(angle)] * 2, dim=-1).reshape(n, d)
     rotated = torch.stack([-x[..., 1::2], x[..., 0::2]], dim=-1).reshape(x.shape)
     return x * cos + rotated * sin
 
@@ -53,10 +54,10 @@ class Layer(nn.Module):
             lam = torch.log(torch.clamp(lengths, min=self.scale["min_keys"])) / math.log(self.scale["train_len"]) / math.sqrt(d)
         else:
             lam = torch.full_like(lengths, 1 / math.sqrt(d))
-        scores = torch.einsum("bhid,bhjd->bhij", q, k) * lam[:, None, None, None]
+        scores = torch.matmul(q, k.transpose(-1, -2)) * lam[:, None, None, None]
         scores = scores.masked_fill(~mask[:, None, None, :].bool(), float("-inf"))
         attn = torch.softmax(scores, dim=-1)
-        o = torch.einsum("bhij,bhjd->bhid", attn, v).transpose(1, 2).reshape(b, n, h)
+        o = torch.matmul(attn, v).transpose(1, 2).reshape(b, n, h)
         x = self.attention_norm(x + self.dropout(self.output(o)))
         f = self.ffn_output(torch.nn.functional.gelu(self.intermediate(x)))
         return self.output_norm(x + self.dropout(f))
@@ -90,7 +91,7 @@ class EfficientGlobalPointer(nn.Module):
     def forward(self, h, mask):
         p = self.p_dense(h)
         q, k = rope(p[..., 0::2], self.rope_base), rope(p[..., 1::2], self.rope_base)
-        logits = torch.einsum("bmd,bnd->bmn", q, k) / math.sqrt(self.head_size)
+        logits = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(self.head_size)
         bias = self.q_dense(p).transpose(1, 2) / 2  # [b, 2·types, n]
         logits = logits[:, None] + bias[:, 0::2, None, :] + bias[:, 1::2, :, None]
         n = h.shape[1]

@@ -10,7 +10,7 @@ const root = new URL('../../', import.meta.url);
 const vocabIds = (vocabText) => new Map(vocabText.split('\n').map((t, i) => [t, i]));
 
 function onnxFor(modelDir) {
-  const out = new URL('build/bench/ner.onnx', root).pathname;
+  const out = new URL(`build/bench/${modelDir.pathname.split('/').filter(Boolean).at(-1)}.onnx`, root).pathname;
   const weights = new URL('model.safetensors', modelDir).pathname;
   if (!existsSync(out) || statSync(out).mtimeMs < statSync(weights).mtimeMs) {
     mkdirSync(new URL('build/bench/', root), { recursive: true });
@@ -19,8 +19,7 @@ function onnxFor(modelDir) {
   return readFileSync(out);
 }
 
-export async function benchNer({ sentences = 20 } = {}) {
-  const modelDir = new URL('web/models/ner-cluener/', root);
+export async function benchNer({ sentences = 20, modelDir = new URL('web/models/ner-cluener/', root) } = {}) {
   if (!existsSync(new URL('model.safetensors', modelDir))) return [{ name: 'ner', note: 'no trained model in web/models/ner-cluener' }];
   const ner = await NER.load({ url: modelDir });
   const lines = readFileSync(new URL('../shared/data/cluener/train.json', root), 'utf8').split('\n').filter(Boolean);
