@@ -1,5 +1,6 @@
 // Embind bindings of the basic kernels (gemm, softmax, layerNorm) and the error channel.
 #include <emscripten/bind.h>
+#include <malloc.h>
 
 #include "attnkit/api/kernels_api.hpp"
 #include "guarded.hpp"
@@ -34,6 +35,9 @@ int layer_norm(std::uintptr_t x, std::uintptr_t gamma, std::uintptr_t beta, std:
 
 std::string take_last_error() { return last_error(); }
 
+// Bytes currently allocated by malloc/new: what a leak would grow.
+double heap_bytes_in_use() { return static_cast<double>(mallinfo().uordblks); }
+
 }  // namespace
 }  // namespace attnkit::wasm
 
@@ -43,4 +47,5 @@ EMSCRIPTEN_BINDINGS(attnkit_kernels) {
   emscripten::function("softmax", &softmax);
   emscripten::function("layerNorm", &layer_norm);
   emscripten::function("lastError", &take_last_error);
+  emscripten::function("heapBytesInUse", &heap_bytes_in_use);
 }

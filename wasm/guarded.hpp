@@ -19,6 +19,8 @@ int guarded(Body&& body) {
     return 0;
   } catch (const std::bad_alloc&) {
     last_error() = "out of memory: the request needs more WebAssembly memory than is available";
+  } catch (const std::length_error&) {  // a container asked for more elements than 32-bit memory can hold
+    last_error() = "out of memory: the request needs more WebAssembly memory than is available (over 4 GiB)";
   } catch (const std::exception& error) {
     last_error() = error.what();
   } catch (...) {

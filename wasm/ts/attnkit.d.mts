@@ -5,6 +5,7 @@ export interface AttnkitWasmModule {
   _malloc(bytes: number): number;
   _free(address: number): void;
   lastError(): string;
+  heapBytesInUse(): number;
   gemm(a: number, aCount: number, b: number, bCount: number, c: number, cCount: number,
        m: number, n: number, k: number, bTransposed: boolean): number;
   softmax(input: number, output: number, count: number, rows: number, cols: number): number;

@@ -13,8 +13,10 @@ export interface InitOptions {
 
 /** What `init()` resolves to; the same object on every call. */
 export interface Attnkit {
-  /** Bytes of WebAssembly memory in use now (grows on demand, up to 2 GiB). */
+  /** Bytes of WebAssembly memory reserved now (grows on demand, up to 2 GiB; never shrinks). */
   memoryBytes(): number;
+  /** Bytes currently allocated inside that memory (models, tries, states you have not disposed). */
+  heapBytesInUse(): number;
 }
 
 let loading: Promise<Attnkit> | undefined;
@@ -81,7 +83,7 @@ export function init(options: InitOptions = {}): Promise<Attnkit> {
       instantiate(options).then(resolve, reject);
     }).then((loaded) => {
       wasmModule = loaded;
-      return { memoryBytes: () => loaded.HEAPU8.byteLength };
+      return { memoryBytes: () => loaded.HEAPU8.byteLength, heapBytesInUse: () => loaded.heapBytesInUse() };
     });
     // A failed load may be retried (e.g. after the network comes back).
     loading.catch(() => { loading = undefined; });
