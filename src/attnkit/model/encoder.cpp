@@ -29,7 +29,8 @@ void apply_linear(const Linear& layer, const float* x, std::size_t rows, float* 
   for (std::size_t r = 0; r < rows; ++r) kernels::axpy(1.0f, layer.bias.data(), y + r * layer.out, layer.out);
 }
 
-Encoder::Encoder(const EncoderConfig& config, const SafeTensors& weights) : config_(config) {
+Encoder::Encoder(const EncoderConfig& config, const SafeTensors& weights)
+    : config_(config), rope_(config.max_length, config.hidden_size / config.num_heads, config.rope_base) {
   const std::size_t h = config.hidden_size, f = config.intermediate_size;
   embeddings_ = weights.floats("embeddings.word_embeddings.weight", {config.vocab_size, h});
   embedding_norm_ = load_norm(weights, "embeddings.norm", h);
@@ -64,8 +65,8 @@ void Encoder::self_attention(const Layer& layer, std::vector<float>& x, std::siz
   to_heads(projected.data(), n, heads, d, k.data());
   apply_linear(layer.value, x.data(), n, projected.data());
   to_heads(projected.data(), n, heads, d, v.data());
-  kernels::apply_rope(q.data(), heads * n, d, n, 0, config_.rope_base);
-  kernels::apply_rope(k.data(), heads * n, d, n, 0, config_.rope_base);
+  rope_.apply(q.data(), heads * n, n, 0);
+  rope_.apply(k.data(), heads * n, n, 0);
   attention::softmax_attention(q.data(), k.data(), v.data(), attended.data(), {1, heads, n, n, d, d}, {}, config_.scale);
   from_heads(attended.data(), n, heads, d, projected.data());
   apply_linear(layer.output, projected.data(), n, attended.data());

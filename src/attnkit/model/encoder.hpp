@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "attnkit/kernels/rope.hpp"
 #include "attnkit/model/config.hpp"
 #include "attnkit/model/safetensors.hpp"
 
@@ -44,6 +45,7 @@ class Encoder {
   std::vector<float> embeddings_;
   Norm embedding_norm_;
   std::vector<Layer> layers_;
+  kernels::RopeTable rope_;
 };
 
 }  // namespace attnkit::model

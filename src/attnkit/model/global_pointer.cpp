@@ -13,9 +13,9 @@ namespace attnkit::model {
 EfficientGlobalPointer::EfficientGlobalPointer(const EncoderConfig& config, const SafeTensors& weights)
     : head_size_(config.head.head_size),
       types_(config.head.labels.size()),
-      rope_base_(config.rope_base),
       p_dense_(load_linear(weights, "head.p_dense", config.hidden_size, 2 * config.head.head_size)),
-      q_dense_(load_linear(weights, "head.q_dense", 2 * config.head.head_size, 2 * config.head.labels.size())) {}
+      q_dense_(load_linear(weights, "head.q_dense", 2 * config.head.head_size, 2 * config.head.labels.size())),
+      rope_(config.max_length, config.head.head_size, config.rope_base) {}
 
 std::vector<float> EfficientGlobalPointer::forward(const std::vector<float>& hidden, std::size_t n) const {
   const std::size_t d = head_size_;
@@ -24,8 +24,8 @@ std::vector<float> EfficientGlobalPointer::forward(const std::vector<float>& hid
   apply_linear(q_dense_, p.data(), n, bias.data());
   for (std::size_t t = 0; t < n; ++t)
     for (std::size_t c = 0; c < d; ++c) q[t * d + c] = p[t * 2 * d + 2 * c], k[t * d + c] = p[t * 2 * d + 2 * c + 1];
-  kernels::apply_rope(q.data(), n, d, n, 0, rope_base_);
-  kernels::apply_rope(k.data(), n, d, n, 0, rope_base_);
+  rope_.apply(q.data(), n, n, 0);
+  rope_.apply(k.data(), n, n, 0);
   kernels::gemm(q.data(), k.data(), scores.data(), n, n, d, kernels::BLayout::kTransposed);
   const float inv_sqrt_d = 1.0f / std::sqrt(static_cast<float>(d));
   std::vector<float> logits(types_ * n * n);

@@ -20,8 +20,8 @@ class EfficientGlobalPointer {
 
  private:
   std::size_t head_size_, types_;
-  double rope_base_;
   Linear p_dense_, q_dense_;
+  kernels::RopeTable rope_;
 };
 
 }  // namespace attnkit::model
