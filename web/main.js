@@ -1,5 +1,6 @@
-// The demo page so far: loads the module, draws a live softmax and times a GEMM. Uses only the public API.
+// The demo page: NER, a live softmax and a GEMM timing. Uses only the public package API.
 import { gemm, init, softmax } from 'attnkit';
+import { startNerPanel } from './ner-panel.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -36,6 +37,7 @@ try {
   $('logits').addEventListener('input', drawSoftmax);
   $('run-gemm').addEventListener('click', runGemm);
   drawSoftmax();
+  await startNerPanel();
 } catch (error) {
   $('status').className = 'error';
   $('status').textContent = `Could not start attnkit: ${error.message}`;
