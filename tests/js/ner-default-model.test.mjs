@@ -1,0 +1,36 @@
+// The bundled default model (web/models/ner-cluener → dist/models/ner-cluener): NER.load() with no
+// argument, and parity with the PyTorch reference the trainer wrote (fp16 weights evaluated in fp32).
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { NER, init } from '../../dist/index.js';
+import { stringIndexToCodePoint } from '../../scripts/cluener.mjs';
+
+const modelDir = new URL('../../web/models/ner-cluener/', import.meta.url);
+const reference = JSON.parse(readFileSync(new URL('reference.json', modelDir), 'utf8'));
+let ner;
+
+beforeAll(async () => {
+  await init();
+  ner = await NER.load();
+});
+
+describe('the bundled CLUENER model', () => {
+  it('loads with no argument and no network, with the ten CLUENER types', () => {
+    expect(ner.labels).toEqual(['address', 'book', 'company', 'game', 'government', 'movie', 'name', 'organization', 'position', 'scene']);
+  });
+
+  it('computes the same span logits as PyTorch (max |Δ| ≤ 1e-4) and the same entities', () => {
+    let worst = 0;
+    for (const c of reference.cases) {
+      const n = c.ids.length;
+      const logits = ner.logits(c.ids);
+      c.logits.forEach((rows, t) => rows.forEach((row, i) => row.forEach((want, j) => {
+        if (j >= i) worst = Math.max(worst, Math.abs(logits[(t * n + i) * n + j] - want));
+      })));
+      const index = stringIndexToCodePoint(c.text);
+      const found = ner.extract(c.text).map((e) => [e.type, index[e.start], index[e.end] - 1]);
+      expect(found.map(String).sort()).toEqual(c.entities.map(String).sort());
+    }
+    expect(worst).toBeLessThanOrEqual(1e-4);
+  });
+});
