@@ -84,3 +84,23 @@ TEST(LayerNorm, RejectsBadEpsAndGammaLength) {
 
 }  // namespace
 }  // namespace attnkit
+
+#include "attnkit/kernels/activations.hpp"
+
+namespace attnkit {
+namespace {
+
+TEST(Gelu, MatchesTheErfFormulaWithin1e6) {
+  std::vector<float> x;
+  for (float v = -10.0f; v <= 10.0f; v += 0.0137f) x.push_back(v);
+  x.push_back(0.0f);
+  std::vector<float> y = x;
+  kernels::gelu(y.data(), y.size());
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const double exact = 0.5 * x[i] * (1.0 + std::erf(x[i] / std::sqrt(2.0)));
+    ASSERT_NEAR(y[i], exact, 1e-6 + 1e-6 * std::fabs(exact)) << "x=" << x[i];
+  }
+}
+
+}  // namespace
+}  // namespace attnkit

@@ -4,6 +4,7 @@
 
 #include "attnkit/attention/softmax_attention.hpp"
 #include "attnkit/core/error.hpp"
+#include "attnkit/kernels/activations.hpp"
 #include "attnkit/kernels/gemm.hpp"
 #include "attnkit/kernels/layer_norm.hpp"
 #include "attnkit/kernels/rope.hpp"
@@ -13,7 +14,8 @@ namespace attnkit::model {
 
 Linear load_linear(const SafeTensors& st, const std::string& name, std::size_t in, std::size_t out) {
   Linear layer;
-  layer.weight = st.floats(name + ".weight", {out, in});
+  const std::vector<float> weight = st.floats(name + ".weight", {out, in});
+  kernels::pack_b(weight.data(), out, in, kernels::BLayout::kTransposed, layer.weight);
   layer.bias = st.floats(name + ".bias", {out});
   layer.in = in;
   layer.out = out;
@@ -25,7 +27,8 @@ Norm load_norm(const SafeTensors& st, const std::string& name, std::size_t size)
 }
 
 void apply_linear(const Linear& layer, const float* x, std::size_t rows, float* y) {
-  kernels::gemm(x, layer.weight.data(), y, rows, layer.out, layer.in, kernels::BLayout::kTransposed);
+  kernels::GemmScratch scratch;
+  kernels::gemm_packed_b(x, layer.in, rows, layer.weight, 0, layer.out, 0, layer.in, y, layer.out, false, scratch);
   for (std::size_t r = 0; r < rows; ++r) kernels::axpy(1.0f, layer.bias.data(), y + r * layer.out, layer.out);
 }
 
@@ -79,7 +82,7 @@ void Encoder::feed_forward(const Layer& layer, std::vector<float>& x, std::size_
   const std::size_t h = config_.hidden_size, f = config_.intermediate_size;
   std::vector<float> inner(n * f), out(n * h);
   apply_linear(layer.intermediate, x.data(), n, inner.data());
-  for (float& value : inner) value = 0.5f * value * (1.0f + std::erf(value * 0.70710678118654752f));  // exact GELU
+  kernels::gelu(inner.data(), inner.size());
   apply_linear(layer.ffn_output, inner.data(), n, out.data());
   for (std::size_t i = 0; i < n * h; ++i) x[i] += out[i];
   kernels::layer_norm(x.data(), layer.output_norm.gamma.data(), layer.output_norm.beta.data(), x.data(), n, h,
