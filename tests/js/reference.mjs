@@ -48,3 +48,14 @@ export function maxAbsDiff(a, b) {
   for (let i = 0; i < a.length; ++i) worst = Math.max(worst, Math.abs(a[i] - b[i]));
   return worst;
 }
+
+/** Largest |Δ| between ner.logits(ids) and a PyTorch reference case's logits, over the cells i ≤ j. */
+export function maxLogitDifference(ner, referenceCase) {
+  const n = referenceCase.ids.length;
+  const logits = ner.logits(referenceCase.ids);
+  let worst = 0;
+  referenceCase.logits.forEach((rows, t) => rows.forEach((row, i) => row.forEach((want, j) => {
+    if (j >= i) worst = Math.max(worst, Math.abs(logits[(t * n + i) * n + j] - want));
+  })));
+  return worst;
+}

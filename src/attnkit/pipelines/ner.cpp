@@ -25,10 +25,13 @@ std::int32_t required_token(const text::Tokenizer& tokenizer, const char* token)
 }  // namespace
 
 Ner::Ner(std::string_view config_json, View<const std::uint8_t> safetensors, std::string_view vocab)
-    : config_(checked_config(config_json, text::Tokenizer::from_vocab(vocab))),
-      tokenizer_(text::Tokenizer::from_vocab(vocab)),
-      encoder_(config_, model::SafeTensors::parse(safetensors)),
-      head_(config_, model::SafeTensors::parse(safetensors)),
+    : Ner(config_json, model::SafeTensors::parse(safetensors), text::Tokenizer::from_vocab(vocab)) {}
+
+Ner::Ner(std::string_view config_json, const model::SafeTensors& weights, text::Tokenizer tokenizer)
+    : tokenizer_(std::move(tokenizer)),
+      config_(checked_config(config_json, tokenizer_)),
+      encoder_(config_, weights),
+      head_(config_, weights),
       cls_(required_token(tokenizer_, "[CLS]")),
       sep_(required_token(tokenizer_, "[SEP]")) {}
 

@@ -33,11 +33,12 @@ class Ner {
   const std::vector<std::string>& labels() const { return config_.head.labels; }
 
  private:
+  Ner(std::string_view config_json, const model::SafeTensors& weights, text::Tokenizer tokenizer);
   void extract_window(const std::vector<text::Token>& tokens, std::size_t first, std::size_t last,
                       std::size_t keep_from, std::size_t keep_to, std::vector<Entity>& out) const;
 
+  text::Tokenizer tokenizer_;  // before config_: the config is checked against the vocabulary
   model::EncoderConfig config_;
-  text::Tokenizer tokenizer_;
   model::Encoder encoder_;
   model::EfficientGlobalPointer head_;
   std::int32_t cls_, sep_;
