@@ -71,4 +71,82 @@ def tiny_ner_model():
     print(f"wrote {out}")
 
 
+def tiny_kbqa_model():
+    """tests/fixtures/tiny-kbqa/: a randomly initialised seq2seq model (small sizes), a small KB, and from
+    PyTorch: full-recomputation logits, and for one question the probability of every KB entry under
+    trie-constrained decoding (softmax renormalised over the allowed ids at each step), which beam search
+    with beams ≥ entries must reproduce exactly."""
+    import json
+
+    import torch
+
+    from attnkit_py.model import state_tensors
+    from attnkit_py.seq2seq import UniLM, seq2seq_weights
+    from attnkit_py.tokenizer import SPECIALS, Tokenizer
+
+    out = OUT.parent / "tiny-kbqa"
+    out.mkdir(exist_ok=True)
+    chars = list("龙晶游戏繁体字怎么写守望星光出品公司哪家的是你知道吗？小说作者谁北京大学校长") + ["2", "##0"]
+    (out / "vocab.txt").write_text("".join(t + "\n" for t in SPECIALS + chars), encoding="utf-8")
+    kb = [("龙晶（游戏）", "繁体", "龍晶"), ("龙晶（小说）", "作者", "某人"), ("守望星光", "出品公司", "星光公司"),
+          ("北京大学", "校长", "某校长"), ("北京", "繁体", "北京"), ("大学", "是", "学校"), ("龙晶2020", "出品公司", "游戏公司")]
+    (out / "kb.txt").write_text("".join(f"{s} ||| {p} ||| {o}\n" for s, p, o in kb), encoding="utf-8")
+    cfg = {"model_type": "attnkit-seq2seq", "vocab_size": len(SPECIALS) + len(chars), "hidden_size": 32,
+           "num_layers": 2, "num_heads": 2, "intermediate_size": 64, "hidden_act": "gelu", "layer_norm": "post",
+           "layer_norm_eps": 1e-12, "positions": "rope", "rope_base": 10000.0,
+           "attention_scale": {"kind": "entropy-invariant", "train_len": 64, "min_keys": 16}, "max_length": 48,
+           "segments": 2}
+    (out / "config.json").write_text(json.dumps(cfg, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    torch.manual_seed(11)
+    model = UniLM(cfg).eval()
+    with torch.no_grad():
+        for p in model.parameters():
+            p.add_(torch.randn_like(p) * 0.2)
+    tokenizer = Tokenizer(out / "vocab.txt")
+    ids = lambda text: [t[0] for t in tokenizer.tokenize(text)]  # noqa: E731
+    sep = tokenizer.sep
+
+    def logits(source, target):
+        seq = source + target
+        with torch.no_grad():
+            full = model(torch.tensor([seq]), torch.tensor([[0] * len(source) + [1] * len(target)]),
+                         torch.tensor([len(seq)]), torch.tensor([len(source)]))[0]
+        return full[len(source) - 1:len(seq) - 1]
+
+    def split(subject):
+        return (subject[:subject.rindex("（")], subject[subject.rindex("（") + 1:-1]) if subject.endswith("）") else (subject, "")
+
+    entries = [(ids(split(s)[0]) + [sep] + ids(p) + [sep] + ids(split(s)[1]), i) for i, (s, p, _) in enumerate(kb)]
+
+    def entry_probabilities(source):
+        """log P(entry + [SEP]) with the softmax renormalised over the ids the trie allows at each prefix."""
+        sequences = [e for e, _ in entries]
+        result = []
+        for entry, index in entries:
+            rows = logits(source, entry + [sep])
+            total = 0.0
+            for t in range(len(entry) + 1):
+                prefix = entry[:t]
+                allowed = {e[t] for e in sequences if e[:t] == prefix and len(e) > t}
+                if any(e == prefix for e in sequences):
+                    allowed.add(sep)
+                allowed = sorted(allowed)
+                total += (rows[t, allowed].log_softmax(-1)[allowed.index((entry + [sep])[t])]).item()
+            result.append({"triple": index, "log_prob": round(total, 6)})
+        return sorted(result, key=lambda r: -r["log_prob"])
+
+    cases = []
+    for question, (s, p, _) in [("你知道龙晶用繁体字怎么写吗？", kb[0]), ("守望星光是哪家公司出品的？", kb[2])]:
+        source = [tokenizer.cls] + ids(question) + [sep]
+        name, sense = split(s)
+        target = ids(name) + [sep] + ids(p) + [sep] + ids(sense) + [sep]
+        cases.append({"question": question, "source": source, "target": target,
+                      "logits": logits(source, target).numpy().round(6).tolist(),
+                      "entries": entry_probabilities(source)})
+    safetensors_io.save(out / "model.safetensors", state_tensors(model, seq2seq_weights))
+    (out / "reference.json").write_text(json.dumps({"cases": cases}, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {out}")
+
+
 tiny_ner_model()
+tiny_kbqa_model()

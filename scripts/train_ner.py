@@ -21,7 +21,7 @@ import torch
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from attnkit_py import safetensors_io  # noqa: E402
 from attnkit_py.model import SpanNer, multilabel_categorical_crossentropy, state_tensors  # noqa: E402
-from attnkit_py.tokenizer import SPECIALS, Tokenizer  # noqa: E402
+from attnkit_py.tokenizer import build_vocab  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
@@ -40,18 +40,6 @@ def read_cluener(path):
                     spans.add((label, start, end))  # end inclusive, code points
         out.append((row["text"], spans))
     return out
-
-
-def build_vocab(full_vocab_path, texts, out_path):
-    """The model's vocab: special tokens plus every token the full BERT vocab produces on the training texts,
-    in the original order (WordPiece with this subset segments the training texts identically)."""
-    full = Tokenizer(full_vocab_path)
-    used = {full.ids[s] for s in SPECIALS}
-    for text in texts:
-        used.update(i for i, _, _ in full.tokenize(text))
-    kept = [t for i, t in enumerate(full.tokens) if i in used]
-    out_path.write_text("".join(t + "\n" for t in kept), encoding="utf-8")
-    return Tokenizer(out_path)
 
 
 def encode(tokenizer, text, max_length):

@@ -43,19 +43,25 @@ class Layer(nn.Module):
         b, n, h = x.shape
         return x.view(b, n, self.heads, h // self.heads).transpose(1, 2)
 
-    def forward(self, x, mask):
+    def forward(self, x, mask, visible=None):
+        """mask: [b, n] padding; visible: optional [b, n, n] bool (query i may see key j), e.g. prefix-LM."""
         b, n, h = x.shape
         d = h // self.heads
         q = rope(self.split(self.query(x)), self.rope_base)
         k = rope(self.split(self.key(x)), self.rope_base)
         v = self.split(self.value(x))
-        lengths = mask.sum(dim=1).float()  # keys each query sees (non-causal: the unpadded length)
+        if visible is None:
+            lengths = mask.sum(dim=1).float()[:, None]  # keys each query sees (non-causal: the unpadded length)
+            hidden = ~mask[:, None, None, :].bool()
+        else:
+            lengths = visible.sum(dim=2).float()  # [b, n]: per query
+            hidden = ~visible[:, None]
         if self.scale["kind"] == "entropy-invariant":
             lam = torch.log(torch.clamp(lengths, min=self.scale["min_keys"])) / math.log(self.scale["train_len"]) / math.sqrt(d)
         else:
             lam = torch.full_like(lengths, 1 / math.sqrt(d))
-        scores = torch.matmul(q, k.transpose(-1, -2)) * lam[:, None, None, None]
-        scores = scores.masked_fill(~mask[:, None, None, :].bool(), float("-inf"))
+        scores = torch.matmul(q, k.transpose(-1, -2)) * lam[:, None, :, None]
+        scores = scores.masked_fill(hidden, float("-inf"))
         attn = torch.softmax(scores, dim=-1)
         o = torch.matmul(attn, v).transpose(1, 2).reshape(b, n, h)
         x = self.attention_norm(x + self.dropout(self.output(o)))
@@ -70,11 +76,16 @@ class Encoder(nn.Module):
         self.embedding_norm = nn.LayerNorm(cfg["hidden_size"], eps=cfg["layer_norm_eps"])
         self.dropout = nn.Dropout(cfg.get("dropout", 0.1))
         self.layers = nn.ModuleList(Layer(cfg) for _ in range(cfg["num_layers"]))
+        # Segment (token type) embeddings, optional: the seq2seq model marks source 0 / target 1.
+        self.segments = nn.Embedding(cfg["segments"], cfg["hidden_size"]) if cfg.get("segments") else None
 
-    def forward(self, ids, mask):
-        x = self.dropout(self.embedding_norm(self.embeddings(ids)))
+    def forward(self, ids, mask, segments=None, visible=None):
+        x = self.embeddings(ids)
+        if self.segments is not None:
+            x = x + self.segments(segments)
+        x = self.dropout(self.embedding_norm(x))
         for layer in self.layers:
-            x = layer(x, mask)
+            x = layer(x, mask, visible)
         return x
 
 
@@ -123,22 +134,29 @@ def multilabel_categorical_crossentropy(logits, labels):
     return (torch.logsumexp(torch.cat([neg, zeros], -1), -1) + torch.logsumexp(torch.cat([pos, zeros], -1), -1)).mean()
 
 
-def named_weights(model):
-    """(name, parameter) pairs under the names the C++ loader reads."""
-    yield "embeddings.word_embeddings.weight", model.encoder.embeddings.weight
-    yield "embeddings.norm.weight", model.encoder.embedding_norm.weight
-    yield "embeddings.norm.bias", model.encoder.embedding_norm.bias
-    for i, layer in enumerate(model.encoder.layers):
+def encoder_weights(encoder):
+    """(name, parameter) pairs of an Encoder under the names the C++ loader reads."""
+    yield "embeddings.word_embeddings.weight", encoder.embeddings.weight
+    if encoder.segments is not None:
+        yield "embeddings.segment_embeddings.weight", encoder.segments.weight
+    yield "embeddings.norm.weight", encoder.embedding_norm.weight
+    yield "embeddings.norm.bias", encoder.embedding_norm.bias
+    for i, layer in enumerate(encoder.layers):
         for name in ("query", "key", "value", "output", "intermediate", "ffn_output", "attention_norm", "output_norm"):
             module = getattr(layer, name)
             yield f"encoder.layer.{i}.{name}.weight", module.weight
             yield f"encoder.layer.{i}.{name}.bias", module.bias
+
+
+def named_weights(model):
+    """(name, parameter) pairs of a SpanNer under the names the C++ loader reads."""
+    yield from encoder_weights(model.encoder)
     for name in ("p_dense", "q_dense"):
         module = getattr(model.head, name)
         yield f"head.{name}.weight", module.weight
         yield f"head.{name}.bias", module.bias
 
 
-def state_tensors(model):
+def state_tensors(model, names=named_weights):
     """The model's weights as NumPy arrays under the names the C++ loader reads."""
-    return {name: p.detach().cpu().numpy() for name, p in named_weights(model)}
+    return {name: p.detach().cpu().numpy() for name, p in names(model)}

@@ -105,3 +105,15 @@ class Tokenizer:
         for word, origin in basic_words(text):
             out.extend(self.wordpiece(word, origin))
         return out
+
+
+def build_vocab(full_vocab_path, texts, out_path):
+    """The model's vocab: special tokens plus every token the full BERT vocab produces on the training texts,
+    in the original order (WordPiece with this subset segments the training texts identically)."""
+    full = Tokenizer(full_vocab_path)
+    used = {full.ids[s] for s in SPECIALS}
+    for text in texts:
+        used.update(i for i, _, _ in full.tokenize(text))
+    kept = [t for i, t in enumerate(full.tokens) if i in used]
+    out_path.write_text("".join(t + "\n" for t in kept), encoding="utf-8")
+    return Tokenizer(out_path)

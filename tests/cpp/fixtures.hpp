@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,13 @@ inline std::vector<float> xorshift_floats(std::size_t count, std::uint32_t seed,
     x = static_cast<float>(lo + (hi - lo) * (s / 4294967296.0));
   }
   return out;
+}
+
+inline std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
 }
 
 inline nlohmann::json load_fixture(const std::string& name) {

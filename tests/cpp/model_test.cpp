@@ -17,12 +17,7 @@
 namespace attnkit {
 namespace {
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
+using test::read_file;
 
 // Runs the model in `dir` on each reference case; reports the largest |Δ| of hidden states (when the
 // reference has them) and of span logits (i ≤ j).

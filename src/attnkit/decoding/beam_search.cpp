@@ -50,8 +50,11 @@ void BeamSearch::collect_candidates(const float* row, const Hypothesis& parent, 
     for (std::size_t i = 0; i < allowed.size; ++i) {
       if (allowed.data[i] < 0 || static_cast<std::size_t>(allowed.data[i]) >= vocab)
         fail("beamSearch: the trie allows token ", allowed.data[i], ", outside the vocabulary of ", vocab);
-      if (allowed.data[i] == options_.eos_id)
-        fail("beamSearch: the trie contains the EOS id ", options_.eos_id, "; entries end without it");
+      // The EOS id may separate fields inside entries (KBQA's S [SEP] P); only where an entry also ends
+      // here would EOS mean two things.
+      if (allowed.data[i] == options_.eos_id && trie.is_complete(parent.node))
+        fail("beamSearch: an entry ends where another continues with the EOS id ", options_.eos_id,
+             "; EOS cannot both end and extend it");
       propose(allowed.data[i], first + static_cast<std::uint32_t>(i));
     }
     if (trie.is_complete(parent.node)) propose(options_.eos_id, PrefixTrie::kNoNode);
@@ -93,11 +96,12 @@ void BeamSearch::advance(const float* log_probs, std::size_t count) {
   for (const Candidate& c : candidates_) {
     if (next.size() >= options_.beams) break;
     const Hypothesis& parent = live_[c.parent];
-    if (c.token == options_.eos_id) {
+    // EOS ends a hypothesis, except as a trie child (a separator inside entries: node is set then).
+    if (c.token == options_.eos_id && (!options_.trie || c.node == PrefixTrie::kNoNode)) {
       add_finished(parent, c.log_prob);
       continue;
     }
-    Hypothesis grown{parent.tokens, c.log_prob, c.node};
+    Hypothesis grown{parent.tokens, c.log_prob, c.node, c.parent};
     grown.tokens.push_back(c.token);
     next.push_back(std::move(grown));
   }

@@ -25,7 +25,8 @@ struct BeamSearchOptions {
 struct Hypothesis {
   std::vector<std::int32_t> tokens;
   double log_prob = 0.0;
-  std::uint32_t node = 0;  // trie node of `tokens` (constrained mode)
+  std::uint32_t node = 0;    // trie node of `tokens` (constrained mode)
+  std::uint32_t parent = 0;  // index in the previous live() it grew from (to reorder a model's KV caches)
 };
 
 struct FinishedHypothesis {

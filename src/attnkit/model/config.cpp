@@ -50,6 +50,10 @@ EncoderConfig parse_config(std::string_view json_text) {
   }
   if (!root.is_object()) fail("config.json must be a JSON object");
   EncoderConfig c;
+  if (root.contains("model_type")) c.model_type = text(root, "model_type");
+  if (c.model_type != "attnkit-encoder" && c.model_type != "attnkit-seq2seq")
+    fail("config.json: model_type '", c.model_type, "' is not supported ('attnkit-encoder' or 'attnkit-seq2seq')");
+  if (root.contains("segments")) c.segments = positive(root, "segments");
   c.vocab_size = positive(root, "vocab_size");
   c.hidden_size = positive(root, "hidden_size");
   c.num_layers = positive(root, "num_layers");
@@ -78,6 +82,10 @@ EncoderConfig parse_config(std::string_view json_text) {
     } else if (kind != "inv-sqrt-d") {
       fail("config.json: attention_scale kind '", kind, "' is not supported ('inv-sqrt-d' or 'entropy-invariant')");
     }
+  }
+  if (c.model_type == "attnkit-seq2seq") {
+    if (c.segments < 2) fail("config.json: a seq2seq model needs 'segments' >= 2 (source and target)");
+    return c;
   }
   const json& head = field(root, "head");
   if (!head.is_object()) fail("config.json: 'head' must be an object");

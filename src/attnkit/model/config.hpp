@@ -16,12 +16,14 @@ struct HeadConfig {
 };
 
 struct EncoderConfig {
+  std::string model_type = "attnkit-encoder";  // or "attnkit-seq2seq" (UniLM: segments, prefix-LM, LM head)
+  std::size_t segments = 0;                     // segment (token type) embeddings; 0 = none
   std::size_t vocab_size = 0, hidden_size = 0, num_layers = 0, num_heads = 0, intermediate_size = 0;
   std::size_t max_length = 512;
   double layer_norm_eps = 1e-12;
   double rope_base = 10000.0;
   attention::AttentionScale scale;
-  HeadConfig head;
+  HeadConfig head;  // type empty when config.json has no span head (seq2seq models)
 };
 
 // Parses and validates config.json; attnkit::Error names a missing field or a wrong type or value.

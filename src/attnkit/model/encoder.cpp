@@ -36,6 +36,8 @@ Encoder::Encoder(const EncoderConfig& config, const SafeTensors& weights)
     : config_(config), rope_(config.max_length, config.hidden_size / config.num_heads, config.rope_base) {
   const std::size_t h = config.hidden_size, f = config.intermediate_size;
   embeddings_ = weights.floats("embeddings.word_embeddings.weight", {config.vocab_size, h});
+  if (config.segments > 0)
+    segment_embeddings_ = weights.floats("embeddings.segment_embeddings.weight", {config.segments, h});
   embedding_norm_ = load_norm(weights, "embeddings.norm", h);
   for (std::size_t i = 0; i < config.num_layers; ++i) {
     const std::string p = "encoder.layer." + std::to_string(i) + ".";
@@ -72,10 +74,66 @@ void Encoder::self_attention(const Layer& layer, std::vector<float>& x, std::siz
   rope_.apply(k.data(), heads * n, n, 0);
   attention::softmax_attention(q.data(), k.data(), v.data(), attended.data(), {1, heads, n, n, d, d}, {}, config_.scale);
   from_heads(attended.data(), n, heads, d, projected.data());
-  apply_linear(layer.output, projected.data(), n, attended.data());
-  for (std::size_t i = 0; i < n * h; ++i) x[i] += attended[i];
+  attention_output(layer, projected, x, n);
+}
+
+// x ← LayerNorm(x + attended · W_o + b_o).
+void Encoder::attention_output(const Layer& layer, const std::vector<float>& attended, std::vector<float>& x,
+                               std::size_t n) const {
+  const std::size_t h = config_.hidden_size;
+  std::vector<float> out(n * h);
+  apply_linear(layer.output, attended.data(), n, out.data());
+  for (std::size_t i = 0; i < n * h; ++i) x[i] += out[i];
   kernels::layer_norm(x.data(), layer.attention_norm.gamma.data(), layer.attention_norm.beta.data(), x.data(), n, h,
                       static_cast<float>(config_.layer_norm_eps));
+}
+
+KvCache Encoder::new_cache() const {
+  KvCache cache;
+  cache.capacity = config_.max_length;
+  cache.row = config_.hidden_size * cache.capacity;
+  cache.keys.assign(config_.num_layers * cache.row, 0.0f);
+  cache.values.assign(config_.num_layers * cache.row, 0.0f);
+  return cache;
+}
+
+void Encoder::cached_attention(std::size_t index, std::vector<float>& x, const std::vector<CachedRun>& runs) const {
+  const Layer& layer = layers_[index];
+  const std::size_t h = config_.hidden_size, heads = config_.num_heads, d = h / heads;
+  const std::size_t rows = x.size() / h;
+  std::vector<float> q(rows * h), k(rows * h), v(rows * h), attended(rows * h);
+  apply_linear(layer.query, x.data(), rows, q.data());
+  apply_linear(layer.key, x.data(), rows, k.data());
+  apply_linear(layer.value, x.data(), rows, v.data());
+  std::vector<float> head_q, head_out;
+  std::size_t first = 0;  // the run's first row in x
+  for (const CachedRun& run : runs) {
+    KvCache& cache = *run.cache;
+    const std::size_t m = run.count, past = cache.length, keys = past + m;
+    head_q.resize(m * d);
+    head_out.resize(m * d);
+    for (std::size_t hd = 0; hd < heads; ++hd) {
+      float* cached_k = cache.keys.data() + index * cache.row + hd * cache.capacity * d;
+      float* cached_v = cache.values.data() + index * cache.row + hd * cache.capacity * d;
+      for (std::size_t t = 0; t < m; ++t) {
+        const std::size_t at = (first + t) * h + hd * d;
+        std::copy(q.begin() + at, q.begin() + at + d, head_q.begin() + t * d);
+        std::copy(k.begin() + at, k.begin() + at + d, cached_k + (past + t) * d);
+        std::copy(v.begin() + at, v.begin() + at + d, cached_v + (past + t) * d);
+      }
+      rope_.apply(head_q.data(), m, m, past);
+      rope_.apply(cached_k + past * d, m, m, past);
+      attention::AttentionMask mask;
+      mask.causal = true;
+      mask.prefix_len = past == 0 ? m : cache.prefix_len;
+      attention::softmax_attention(head_q.data(), cached_k, cached_v, head_out.data(), {1, 1, m, keys, d, d}, mask,
+                                   config_.scale);
+      for (std::size_t t = 0; t < m; ++t)
+        std::copy(head_out.begin() + t * d, head_out.begin() + (t + 1) * d, attended.begin() + (first + t) * h + hd * d);
+    }
+    first += m;
+  }
+  attention_output(layer, attended, x, rows);
 }
 
 void Encoder::feed_forward(const Layer& layer, std::vector<float>& x, std::size_t n) const {
@@ -89,17 +147,54 @@ void Encoder::feed_forward(const Layer& layer, std::vector<float>& x, std::size_
                       static_cast<float>(config_.layer_norm_eps));
 }
 
+// x[n × h] ← LayerNorm(word embedding + segment embedding) of ids.
+void Encoder::embed(const std::int32_t* ids, std::size_t n, std::int32_t segment, float* x) const {
+  const std::size_t h = config_.hidden_size;
+  for (std::size_t t = 0; t < n; ++t) {
+    if (ids[t] < 0 || static_cast<std::size_t>(ids[t]) >= config_.vocab_size)
+      fail("encoder: token id ", ids[t], " at position ", t, " is outside the vocabulary (", config_.vocab_size, ")");
+    std::copy(embeddings_.begin() + ids[t] * h, embeddings_.begin() + (ids[t] + 1) * h, x + t * h);
+    if (!segment_embeddings_.empty()) kernels::axpy(1.0f, segment_embeddings_.data() + segment * h, x + t * h, h);
+  }
+  kernels::layer_norm(x, embedding_norm_.gamma.data(), embedding_norm_.beta.data(), x, n, h,
+                      static_cast<float>(config_.layer_norm_eps));
+}
+
+std::vector<float> Encoder::forward_cached(const std::vector<CachedRun>& runs) const {
+  const std::size_t h = config_.hidden_size;
+  std::size_t rows = 0;
+  for (const CachedRun& run : runs) {
+    if (run.count == 0) fail("encoder: a cached run has no tokens");
+    if (run.cache->capacity != config_.max_length || run.cache->keys.size() != config_.num_layers * run.cache->row)
+      fail("encoder: the KV cache was not made by this model");
+    if (run.cache->length + run.count > config_.max_length)
+      fail("encoder: sequence length ", run.cache->length + run.count, " exceeds max_length ", config_.max_length);
+    if (run.segment < 0 || static_cast<std::size_t>(run.segment) >= std::max<std::size_t>(1, config_.segments))
+      fail("encoder: segment ", run.segment, " is outside [0, ", config_.segments, ")");
+    rows += run.count;
+  }
+  std::vector<float> x(rows * h);
+  std::size_t first = 0;
+  for (const CachedRun& run : runs) {
+    embed(run.ids, run.count, run.segment, x.data() + first * h);
+    first += run.count;
+  }
+  for (std::size_t i = 0; i < layers_.size(); ++i) {
+    cached_attention(i, x, runs);
+    feed_forward(layers_[i], x, rows);
+  }
+  for (const CachedRun& run : runs) {
+    if (run.cache->length == 0) run.cache->prefix_len = run.count;
+    run.cache->length += run.count;
+  }
+  return x;
+}
+
 std::vector<float> Encoder::forward(const std::vector<std::int32_t>& ids) const {
   const std::size_t n = ids.size(), h = config_.hidden_size;
   if (n == 0 || n > config_.max_length) fail("encoder: sequence length ", n, " must be in [1, max_length = ", config_.max_length, "]");
   std::vector<float> x(n * h);
-  for (std::size_t t = 0; t < n; ++t) {
-    if (ids[t] < 0 || static_cast<std::size_t>(ids[t]) >= config_.vocab_size)
-      fail("encoder: token id ", ids[t], " at position ", t, " is outside the vocabulary (", config_.vocab_size, ")");
-    std::copy(embeddings_.begin() + ids[t] * h, embeddings_.begin() + (ids[t] + 1) * h, x.begin() + t * h);
-  }
-  kernels::layer_norm(x.data(), embedding_norm_.gamma.data(), embedding_norm_.beta.data(), x.data(), n, h,
-                      static_cast<float>(config_.layer_norm_eps));
+  embed(ids.data(), n, 0, x.data());
   for (const Layer& layer : layers_) {
     self_attention(layer, x, n);
     feed_forward(layer, x, n);

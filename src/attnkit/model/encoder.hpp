@@ -27,24 +27,51 @@ void apply_linear(const Linear& layer, const float* x, std::size_t rows, float* 
 Linear load_linear(const SafeTensors& st, const std::string& name, std::size_t in, std::size_t out);
 Norm load_norm(const SafeTensors& st, const std::string& name, std::size_t size);
 
+// Keys (after RoPE) and values of every layer for one sequence, so that decoding a token costs one token.
+// The tokens of the first call form the prefix: they all see each other (the UniLM source); tokens added
+// later see the prefix and the tokens before them (prefix-LM). Copyable: beam search reorders caches.
+struct KvCache {
+  std::size_t length = 0, prefix_len = 0, capacity = 0, row = 0;  // row = heads·capacity·head_dim floats
+  std::vector<float> keys, values;  // [layers × heads × capacity × head_dim]
+};
+
+// Tokens to append to one cached sequence (a decoding step, or a whole source).
+struct CachedRun {
+  KvCache* cache;
+  const std::int32_t* ids;
+  std::size_t count;
+  std::int32_t segment;
+};
+
 class Encoder {
  public:
   Encoder(const EncoderConfig& config, const SafeTensors& weights);
 
   // Hidden states [ids.size() × hidden_size] of one sequence (all tokens attend to all tokens).
   std::vector<float> forward(const std::vector<std::int32_t>& ids) const;
+  // Appends each run's tokens to its cache and returns their hidden states, runs concatenated
+  // [Σ count × hidden_size]. Runs are batched through the dense layers (one GEMM per layer for all beams).
+  std::vector<float> forward_cached(const std::vector<CachedRun>& runs) const;
+  KvCache new_cache() const;
   const EncoderConfig& config() const { return config_; }
+  // The word embeddings [vocab × hidden] (seq2seq models tie their output layer to them).
+  const std::vector<float>& word_embeddings() const { return embeddings_; }
 
  private:
   struct Layer {
     Linear query, key, value, output, intermediate, ffn_output;
     Norm attention_norm, output_norm;
   };
+  void embed(const std::int32_t* ids, std::size_t n, std::int32_t segment, float* x) const;
   void self_attention(const Layer& layer, std::vector<float>& x, std::size_t n) const;
+  void cached_attention(std::size_t index, std::vector<float>& x, const std::vector<CachedRun>& runs) const;
+  void attention_output(const Layer& layer, const std::vector<float>& attended, std::vector<float>& x,
+                        std::size_t n) const;
   void feed_forward(const Layer& layer, std::vector<float>& x, std::size_t n) const;
 
   EncoderConfig config_;
   std::vector<float> embeddings_;
+  std::vector<float> segment_embeddings_;  // [segments × hidden], empty when the config has none
   Norm embedding_norm_;
   std::vector<Layer> layers_;
   kernels::RopeTable rope_;

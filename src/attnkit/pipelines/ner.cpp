@@ -10,6 +10,8 @@ namespace {
 
 model::EncoderConfig checked_config(std::string_view config_json, const text::Tokenizer& tokenizer) {
   auto config = model::parse_config(config_json);
+  if (config.model_type != "attnkit-encoder")
+    fail("NER: config.json is a '", config.model_type, "' model, not an 'attnkit-encoder' with a span head");
   if (tokenizer.vocab_size() != config.vocab_size)
     fail("NER: vocab.txt has ", tokenizer.vocab_size(), " tokens but config.json says vocab_size ", config.vocab_size);
   if (config.max_length < 8) fail("NER: max_length ", config.max_length, " is too small for windows");

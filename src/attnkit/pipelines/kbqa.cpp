@@ -1,0 +1,210 @@
+#include "attnkit/pipelines/kbqa.hpp"
+
+#include <cmath>
+#include <limits>
+#include <unordered_map>
+
+#include "attnkit/core/error.hpp"
+
+namespace attnkit::pipelines {
+namespace {
+
+constexpr std::size_t kMaxBeams = 64;
+
+model::EncoderConfig checked_config(std::string_view config_json, const text::Tokenizer& tokenizer) {
+  auto config = model::parse_config(config_json);
+  if (config.model_type != "attnkit-seq2seq")
+    fail("KBQA: config.json is a '", config.model_type, "' model, not an 'attnkit-seq2seq' model");
+  if (tokenizer.vocab_size() != config.vocab_size)
+    fail("KBQA: vocab.txt has ", tokenizer.vocab_size(), " tokens but config.json says vocab_size ", config.vocab_size);
+  if (config.max_length < 8) fail("KBQA: max_length ", config.max_length, " is too small");
+  return config;
+}
+
+std::int32_t required_token(const text::Tokenizer& tokenizer, const char* token) {
+  const std::int32_t id = tokenizer.id(token);
+  if (id < 0) fail("KBQA: vocab.txt has no ", token, " token");
+  return id;
+}
+
+// row ← log-softmax of logits over the tokens the trie allows after `node` (EOS where an entry ends
+// there), −∞ elsewhere: the seed's renormalisation over the allowed ids.
+void allowed_log_probs(const float* logits, const decoding::PrefixTrie& trie, std::uint32_t node, std::int32_t eos,
+                       float* row, std::size_t vocab) {
+  std::fill(row, row + vocab, -std::numeric_limits<float>::infinity());
+  const auto allowed = trie.next_tokens(node);
+  const bool complete = trie.is_complete(node);
+  float top = complete ? logits[eos] : -std::numeric_limits<float>::infinity();
+  for (std::size_t i = 0; i < allowed.size; ++i) top = std::max(top, logits[allowed.data[i]]);
+  double sum = complete ? std::exp(double(logits[eos]) - top) : 0.0;
+  for (std::size_t i = 0; i < allowed.size; ++i) sum += std::exp(double(logits[allowed.data[i]]) - top);
+  const float log_sum = top + static_cast<float>(std::log(sum));
+  for (std::size_t i = 0; i < allowed.size; ++i) row[allowed.data[i]] = logits[allowed.data[i]] - log_sum;
+  if (complete) row[eos] = logits[eos] - log_sum;
+}
+
+}  // namespace
+
+Kbqa::Kbqa(std::string_view config_json, View<const std::uint8_t> safetensors, std::string_view vocab, KnowledgeBase kb)
+    : Kbqa(config_json, model::SafeTensors::parse(safetensors), text::Tokenizer::from_vocab(vocab), std::move(kb)) {}
+
+Kbqa::Kbqa(std::string_view config_json, const model::SafeTensors& weights, text::Tokenizer tokenizer, KnowledgeBase kb)
+    : tokenizer_(std::move(tokenizer)),
+      model_(checked_config(config_json, tokenizer_), weights),
+      kb_(std::move(kb)),
+      cls_(required_token(tokenizer_, "[CLS]")),
+      sep_(required_token(tokenizer_, "[SEP]")) {
+  build_tries();
+}
+
+std::vector<std::int32_t> Kbqa::ids(std::string_view text) const {
+  std::vector<std::int32_t> out;
+  for (const text::Token& t : tokenizer_.tokenize(text)) out.push_back(t.id);
+  return out;
+}
+
+std::vector<std::int32_t> Kbqa::source_ids(std::string_view question) const {
+  std::vector<std::int32_t> source = ids(question);
+  const std::size_t limit = model_.config().max_length / 2 - 2;  // half the length for the question
+  if (source.size() > limit) source.resize(limit);
+  source.insert(source.begin(), cls_);
+  source.push_back(sep_);
+  return source;
+}
+
+void Kbqa::build_tries() {
+  std::vector<std::int32_t> triple_tokens, subject_tokens, predicate_tokens, triple_values, predicate_values;
+  std::vector<std::uint32_t> triple_offsets{0}, subject_offsets{0}, predicate_offsets{0};
+  std::unordered_map<std::string, std::int32_t> predicate_index;
+  const auto append = [](std::vector<std::int32_t>& to, const std::vector<std::int32_t>& from) {
+    to.insert(to.end(), from.begin(), from.end());
+  };
+  for (std::size_t i = 0; i < kb_.size(); ++i) {
+    const Triple& t = kb_.triples()[i];
+    const SubjectParts parts = split_subject(t.subject);
+    const auto name = ids(parts.name), predicate = ids(t.predicate);
+    if (name.empty()) fail("knowledge base line ", i + 1, ": the subject name \"", parts.name, "\" has no tokens");
+    if (predicate.empty()) fail("knowledge base line ", i + 1, ": the predicate \"", t.predicate, "\" has no tokens");
+    append(triple_tokens, name);
+    triple_tokens.push_back(sep_);
+    append(triple_tokens, predicate);
+    triple_tokens.push_back(sep_);
+    append(triple_tokens, ids(parts.sense));
+    triple_offsets.push_back(static_cast<std::uint32_t>(triple_tokens.size()));
+    triple_values.push_back(static_cast<std::int32_t>(i));
+    append(subject_tokens, name);
+    subject_offsets.push_back(static_cast<std::uint32_t>(subject_tokens.size()));
+    const auto [at, added] = predicate_index.emplace(t.predicate, static_cast<std::int32_t>(predicates_.size()));
+    if (added) {
+      predicates_.push_back(t.predicate);
+      append(predicate_tokens, predicate);
+      predicate_offsets.push_back(static_cast<std::uint32_t>(predicate_tokens.size()));
+      predicate_values.push_back(at->second);
+    }
+  }
+  const auto build = [](const std::vector<std::int32_t>& tokens, const std::vector<std::uint32_t>& offsets,
+                        const std::vector<std::int32_t>& values) {
+    return decoding::PrefixTrie::build({tokens.data(), tokens.size()}, {offsets.data(), offsets.size()},
+                                       {values.data(), values.size()});
+  };
+  triple_trie_ = build(triple_tokens, triple_offsets, triple_values);
+  subject_trie_ = build(subject_tokens, subject_offsets, triple_values);
+  predicate_trie_ = build(predicate_tokens, predicate_offsets, predicate_values);
+}
+
+std::size_t Kbqa::trie_bytes() const {
+  return triple_trie_.memory_bytes() + subject_trie_.memory_bytes() + predicate_trie_.memory_bytes();
+}
+
+std::vector<decoding::FinishedHypothesis> Kbqa::search(model::KvCache cache, std::vector<float> logits,
+                                                       const decoding::PrefixTrie& trie, std::size_t beams,
+                                                       std::size_t top_k) const {
+  const std::size_t vocab = model_.vocab_size();
+  decoding::BeamSearchOptions options;
+  options.beams = beams;
+  options.top_k = std::min(top_k, beams);
+  options.vocab_size = vocab;
+  options.eos_id = sep_;
+  options.length_penalty = 0.0;  // rank entries by probability
+  options.max_length = model_.config().max_length - cache.length;
+  options.trie = &trie;
+  decoding::BeamSearch search(options);
+  std::vector<model::KvCache> caches;
+  caches.push_back(std::move(cache));
+  std::vector<float> log_probs;
+  while (!search.done()) {
+    const auto& live = search.live();
+    log_probs.resize(live.size() * vocab);
+    for (std::size_t h = 0; h < live.size(); ++h)
+      allowed_log_probs(logits.data() + h * vocab, trie, live[h].node, sep_, log_probs.data() + h * vocab, vocab);
+    search.advance(log_probs.data(), log_probs.size());
+    if (search.done()) break;
+    // Each surviving hypothesis takes its parent's cache: copied, except by the parent's last child (moved).
+    std::vector<std::size_t> children(caches.size(), 0);
+    for (const auto& hypothesis : search.live()) ++children[hypothesis.parent];
+    std::vector<model::KvCache> next;
+    std::vector<model::KvCache*> pointers;
+    std::vector<std::int32_t> tokens;
+    for (const auto& hypothesis : search.live()) {
+      const std::uint32_t parent = hypothesis.parent;
+      if (--children[parent] == 0)
+        next.push_back(std::move(caches[parent]));
+      else
+        next.push_back(caches[parent]);
+      tokens.push_back(hypothesis.tokens.back());
+    }
+    caches = std::move(next);
+    for (auto& c : caches) pointers.push_back(&c);
+    model_.step(pointers, tokens, logits);
+  }
+  return search.results();
+}
+
+std::vector<Answer> Kbqa::ask(std::string_view question, const KbqaOptions& options) const {
+  if (options.beams < 1 || options.beams > kMaxBeams) fail("KBQA: beams must be in [1, ", kMaxBeams, "], got ", options.beams);
+  if (options.top_k < 1) fail("KBQA: topK must be at least 1, got ", options.top_k);
+  const auto source = source_ids(question);
+  if (source.size() == 2) return {};  // nothing to ask: no tokens in the question
+  if (options.mode == KbqaMode::kOpenPredicate) return open_predicate(source, options);
+  const auto& trie = options.mode == KbqaMode::kTriple ? triple_trie_ : subject_trie_;
+  std::vector<float> logits;
+  model::KvCache cache = model_.start(source, logits);
+  std::vector<Answer> answers;
+  for (const auto& found : search(std::move(cache), std::move(logits), trie, options.beams, options.top_k)) {
+    const auto values = trie.values(found.node);
+    for (std::size_t v = 0; v < values.size; ++v) {
+      const std::int32_t index = values.data[v];
+      if (answers.size() == options.top_k) return answers;
+      const Triple& t = kb_.triples()[static_cast<std::size_t>(index)];
+      answers.push_back({t.subject, t.predicate, t.object, std::exp(found.log_prob)});
+    }
+  }
+  return answers;
+}
+
+std::vector<Answer> Kbqa::open_predicate(const std::vector<std::int32_t>& source, const KbqaOptions& options) const {
+  std::vector<float> logits;
+  model::KvCache cache = model_.start(source, logits);
+  const auto subjects = search(cache, logits, subject_trie_, options.beams, 1);
+  if (subjects.empty()) return {};
+  const auto& subject = subjects.front();
+  std::vector<std::int32_t> forced = subject.tokens;
+  forced.push_back(sep_);
+  if (cache.length + forced.size() >= model_.config().max_length) return {};
+  model_.extend(cache, forced, logits);
+  const auto triples = subject_trie_.values(subject.node);
+  std::vector<Answer> answers;
+  for (const auto& found : search(std::move(cache), std::move(logits), predicate_trie_, options.beams, options.top_k)) {
+    const std::string& predicate = predicates_[static_cast<std::size_t>(predicate_trie_.values(found.node).data[0])];
+    const Triple* match = nullptr;
+    for (std::size_t i = 0; i < triples.size && !match; ++i)
+      if (kb_.triples()[static_cast<std::size_t>(triples.data[i])].predicate == predicate)
+        match = &kb_.triples()[static_cast<std::size_t>(triples.data[i])];
+    const Triple& named = match ? *match : kb_.triples()[static_cast<std::size_t>(triples.data[0])];
+    answers.push_back({named.subject, predicate, match ? match->object : std::string(),
+                       std::exp(subject.log_prob + found.log_prob)});
+  }
+  return answers;
+}
+
+}  // namespace attnkit::pipelines

@@ -1,0 +1,70 @@
+// Question answering over a knowledge base, the seed's "Seq2Seq + prefix tree" (kexue.fm/archives/8802):
+// a UniLM seq2seq turns the question into "S [SEP] P [SEP] M" (subject name, predicate, sense label) with
+// beam search constrained by a prefix trie of the KB, so every answer is a KB entry; the object is then
+// read from the KB. Scores are probabilities under the model renormalised over the allowed tokens at each
+// step, so the scores of all KB entries sum to 1.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "attnkit/decoding/beam_search.hpp"
+#include "attnkit/decoding/prefix_trie.hpp"
+#include "attnkit/model/seq2seq.hpp"
+#include "attnkit/pipelines/knowledge_base.hpp"
+#include "attnkit/text/tokenizer.hpp"
+
+namespace attnkit::pipelines {
+
+enum class KbqaMode {
+  kTriple,         // trie of "S [SEP] P [SEP] M" over the KB (the seed's design)
+  kSubject,        // trie of subject names only: which entity is asked about
+  kOpenPredicate,  // the subject from its trie, then the predicate from a trie of every KB predicate
+};
+
+struct KbqaOptions {
+  std::size_t beams = 4;
+  std::size_t top_k = 1;
+  KbqaMode mode = KbqaMode::kTriple;
+};
+
+struct Answer {
+  std::string subject, predicate, object;  // object empty when the KB has no (subject, predicate) triple
+  double score;                            // probability of the decoded entry
+};
+
+class Kbqa {
+ public:
+  // The three files of a seq2seq model directory and the KB; weights are copied, bytes may be released.
+  Kbqa(std::string_view config_json, View<const std::uint8_t> safetensors, std::string_view vocab, KnowledgeBase kb);
+
+  std::vector<Answer> ask(std::string_view question, const KbqaOptions& options) const;
+  const model::Seq2Seq& model() const { return model_; }
+  const text::Tokenizer& tokenizer() const { return tokenizer_; }
+  const KnowledgeBase& knowledge_base() const { return kb_; }
+  // Bytes held by the three tries.
+  std::size_t trie_bytes() const;
+  // The source ids the model reads for a question: [CLS] question [SEP], the question cut to fit.
+  std::vector<std::int32_t> source_ids(std::string_view question) const;
+
+ private:
+  Kbqa(std::string_view config_json, const model::SafeTensors& weights, text::Tokenizer tokenizer, KnowledgeBase kb);
+  std::vector<std::int32_t> ids(std::string_view text) const;
+  void build_tries();
+  std::vector<decoding::FinishedHypothesis> search(model::KvCache cache, std::vector<float> first_logits,
+                                                   const decoding::PrefixTrie& trie, std::size_t beams,
+                                                   std::size_t top_k) const;
+  std::vector<Answer> open_predicate(const std::vector<std::int32_t>& source, const KbqaOptions& options) const;
+
+  text::Tokenizer tokenizer_;
+  model::Seq2Seq model_;
+  KnowledgeBase kb_;
+  std::int32_t cls_, sep_;
+  decoding::PrefixTrie triple_trie_;     // S [SEP] P [SEP] M → triple indices
+  decoding::PrefixTrie subject_trie_;    // S → triple indices
+  decoding::PrefixTrie predicate_trie_;  // P → index into predicates_
+  std::vector<std::string> predicates_;  // distinct, in first-seen order
+};
+
+}  // namespace attnkit::pipelines

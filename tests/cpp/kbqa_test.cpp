@@ -1,0 +1,180 @@
+// The seq2seq runtime and KBQA pipeline against PyTorch on a random tiny model (tests/fixtures/tiny-kbqa,
+// from scripts/make_model_fixtures.py): full-recomputation logits, incremental decoding with the KV cache,
+// and the probability of every KB entry under trie-constrained decoding.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "attnkit/core/error.hpp"
+#include "attnkit/model/config.hpp"
+#include "attnkit/model/seq2seq.hpp"
+#include "attnkit/pipelines/kbqa.hpp"
+#include "fixtures.hpp"
+
+namespace attnkit {
+namespace {
+
+using test::read_file;
+
+const std::string kTiny = std::string(ATTNKIT_FIXTURES_DIR) + "/tiny-kbqa/";
+
+struct TinyModel {
+  std::string bytes = read_file(kTiny + "model.safetensors");
+  model::EncoderConfig config = model::parse_config(read_file(kTiny + "config.json"));
+  model::Seq2Seq model{config, model::SafeTensors::parse({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()})};
+  nlohmann::json reference = nlohmann::json::parse(read_file(kTiny + "reference.json"));
+};
+
+pipelines::Kbqa tiny_kbqa(const std::string& kb_text) {
+  const std::string bytes = read_file(kTiny + "model.safetensors");
+  return pipelines::Kbqa(read_file(kTiny + "config.json"), {reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()},
+                         read_file(kTiny + "vocab.txt"), pipelines::KnowledgeBase::parse(kb_text));
+}
+
+float worst_difference(const std::vector<float>& a, const nlohmann::json& rows, std::size_t vocab) {
+  float worst = 0;
+  for (std::size_t t = 0; t < rows.size(); ++t)
+    for (std::size_t v = 0; v < vocab; ++v) worst = std::max(worst, std::fabs(a[t * vocab + v] - rows[t][v].get<float>()));
+  return worst;
+}
+
+TEST(Seq2Seq, FullRecomputationMatchesPyTorch) {
+  TinyModel tiny;
+  for (const auto& c : tiny.reference["cases"]) {
+    const auto logits = tiny.model.logits(c["source"], c["target"]);
+    EXPECT_LT(worst_difference(logits, c["logits"], tiny.model.vocab_size()), 1e-4f);
+  }
+}
+
+TEST(Seq2Seq, IncrementalDecodingWithTheKvCacheEqualsFullRecomputation) {
+  TinyModel tiny;
+  const std::size_t vocab = tiny.model.vocab_size();
+  for (const auto& c : tiny.reference["cases"]) {
+    const std::vector<std::int32_t> source = c["source"], target = c["target"];
+    const auto full = tiny.model.logits(source, target);
+    std::vector<float> incremental, next;
+    model::KvCache cache = tiny.model.start(source, next);
+    for (std::size_t t = 0; t < target.size(); ++t) {
+      incremental.insert(incremental.end(), next.begin(), next.end());
+      if (t + 1 < target.size()) tiny.model.step({&cache}, {target[t]}, next);
+    }
+    ASSERT_EQ(incremental.size(), full.size());
+    float worst = 0;
+    for (std::size_t i = 0; i < full.size(); ++i) worst = std::max(worst, std::fabs(full[i] - incremental[i]));
+    EXPECT_LT(worst, 1e-5f);
+    EXPECT_LT(worst_difference(incremental, c["logits"], vocab), 1e-4f);
+  }
+}
+
+TEST(Seq2Seq, BatchedStepsEqualSeparateSteps) {
+  TinyModel tiny;
+  const std::vector<std::int32_t> a = tiny.reference["cases"][0]["source"], b = tiny.reference["cases"][1]["source"];
+  std::vector<float> ignored, together, alone_a, alone_b;
+  model::KvCache ca = tiny.model.start(a, ignored), cb = tiny.model.start(b, ignored);
+  model::KvCache ca2 = ca, cb2 = cb;
+  tiny.model.step({&ca, &cb}, {7, 9}, together);
+  tiny.model.step({&ca2}, {7}, alone_a);
+  tiny.model.step({&cb2}, {9}, alone_b);
+  const std::size_t vocab = tiny.model.vocab_size();
+  for (std::size_t v = 0; v < vocab; ++v) {
+    EXPECT_NEAR(together[v], alone_a[v], 1e-5f);
+    EXPECT_NEAR(together[vocab + v], alone_b[v], 1e-5f);
+  }
+}
+
+TEST(Seq2Seq, RejectsSequencesPastMaxLengthAndForeignCaches) {
+  TinyModel tiny;
+  std::vector<float> logits;
+  EXPECT_THROW(tiny.model.start({}, logits), Error);
+  EXPECT_THROW(tiny.model.start(std::vector<std::int32_t>(tiny.config.max_length + 1, 5), logits), Error);
+  EXPECT_THROW(tiny.model.start({2, 9999, 3}, logits), Error);
+  model::KvCache foreign;
+  EXPECT_THROW(tiny.model.step({&foreign}, {5}, logits), Error);
+}
+
+TEST(Kbqa, ExhaustiveBeamsReproduceEveryEntryProbabilityFromPyTorch) {
+  const auto kbqa = tiny_kbqa(read_file(kTiny + "kb.txt"));
+  const auto reference = nlohmann::json::parse(read_file(kTiny + "reference.json"));
+  for (const auto& c : reference["cases"]) {
+    const auto& entries = c["entries"];
+    const auto answers = kbqa.ask(c["question"].get<std::string>(), {16, entries.size(), pipelines::KbqaMode::kTriple});
+    ASSERT_EQ(answers.size(), entries.size());
+    double total = 0;
+    for (std::size_t i = 0; i < answers.size(); ++i) {
+      const auto& expected = kbqa.knowledge_base().triples()[entries[i]["triple"].get<std::size_t>()];
+      EXPECT_EQ(answers[i].subject, expected.subject);
+      EXPECT_EQ(answers[i].predicate, expected.predicate);
+      EXPECT_EQ(answers[i].object, expected.object);
+      EXPECT_NEAR(std::log(answers[i].score), entries[i]["log_prob"].get<double>(), 1e-4);
+      total += answers[i].score;
+    }
+    EXPECT_NEAR(total, 1.0, 1e-4);  // constrained decoding is a distribution over KB entries
+  }
+}
+
+TEST(Kbqa, EveryModeAnswersFromTheKnowledgeBase) {
+  const auto kbqa = tiny_kbqa(read_file(kTiny + "kb.txt"));
+  const auto& triples = kbqa.knowledge_base().triples();
+  for (const auto mode : {pipelines::KbqaMode::kTriple, pipelines::KbqaMode::kSubject, pipelines::KbqaMode::kOpenPredicate}) {
+    for (std::size_t beams : {1, 3}) {
+      const auto answers = kbqa.ask("北京大学的校长是谁？", {beams, 3, mode});
+      ASSERT_FALSE(answers.empty());
+      EXPECT_LE(answers.size(), 3u);
+      for (std::size_t i = 0; i < answers.size(); ++i) {
+        const auto& a = answers[i];
+        EXPECT_TRUE(std::any_of(triples.begin(), triples.end(), [&](const auto& t) { return t.subject == a.subject; }));
+        EXPECT_TRUE(std::any_of(triples.begin(), triples.end(), [&](const auto& t) { return t.predicate == a.predicate; }));
+        EXPECT_GT(a.score, 0.0);
+        EXPECT_LE(a.score, 1.0 + 1e-9);
+        if (i > 0) EXPECT_LE(a.score, answers[i - 1].score + 1e-9);
+        if (mode != pipelines::KbqaMode::kOpenPredicate)
+          EXPECT_TRUE(std::any_of(triples.begin(), triples.end(), [&](const auto& t) {
+            return t.subject == a.subject && t.predicate == a.predicate && t.object == a.object;
+          }));
+      }
+    }
+  }
+  EXPECT_TRUE(kbqa.ask("", {4, 1, pipelines::KbqaMode::kTriple}).empty());
+  EXPECT_TRUE(kbqa.ask(" \t ", {4, 1, pipelines::KbqaMode::kTriple}).empty());
+  EXPECT_THROW(kbqa.ask("北京", {0, 1, pipelines::KbqaMode::kTriple}), Error);
+  EXPECT_THROW(kbqa.ask("北京", {4, 0, pipelines::KbqaMode::kTriple}), Error);
+}
+
+TEST(KnowledgeBase, ParsesKgClueLinesAndNamesTheBadLine) {
+  const auto kb = pipelines::KnowledgeBase::parse("龙晶（游戏） ||| 繁体 ||| 龍晶\n\n  北京 |||繁体|||  \r\n");
+  ASSERT_EQ(kb.size(), 2u);
+  EXPECT_EQ(kb.triples()[0].subject, "龙晶（游戏）");
+  EXPECT_EQ(kb.triples()[1].predicate, "繁体");
+  EXPECT_EQ(kb.triples()[1].object, "");
+  auto message = [](const std::string& text) {
+    try {
+      pipelines::KnowledgeBase::parse(text);
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(message("a ||| b ||| c\nno separator here\n"),
+            "knowledge base line 2: expected \"subject ||| predicate ||| object\", got \"no separator here\"");
+  EXPECT_EQ(message("a ||| b ||| c ||| d"),
+            "knowledge base line 1: expected \"subject ||| predicate ||| object\", got \"a ||| b ||| c ||| d\"");
+  EXPECT_EQ(message(" ||| b ||| c"), "knowledge base line 1: the subject is empty");
+  EXPECT_EQ(message("a |||  ||| c"), "knowledge base line 1: the predicate is empty");
+  EXPECT_EQ(message("\n \n"), "knowledge base: no triples");
+}
+
+TEST(KnowledgeBase, SplitsTheSenseLabelOffTheSubject) {
+  EXPECT_EQ(pipelines::split_subject("龙晶（游戏）").name, "龙晶");
+  EXPECT_EQ(pipelines::split_subject("龙晶（游戏）").sense, "游戏");
+  EXPECT_EQ(pipelines::split_subject("守望星光（韩玉玲、刘东考演唱歌曲）").sense, "韩玉玲、刘东考演唱歌曲");
+  EXPECT_EQ(pipelines::split_subject("北京").sense, "");
+  EXPECT_EQ(pipelines::split_subject("（游戏）").name, "（游戏）");  // nothing before the label: all name
+  EXPECT_EQ(pipelines::split_subject("a（b）c").name, "a（b）c");
+}
+
+TEST(Kbqa, RejectsKnowledgeBasesItCannotTokenize) {
+  EXPECT_THROW(tiny_kbqa("\x01\x02 ||| 繁体 ||| x\n"), Error);
+}
+
+}  // namespace
+}  // namespace attnkit
