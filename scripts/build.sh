@@ -13,11 +13,13 @@ build_wasm() {
   cmake --build build/wasm
   npx tsc -p wasm/tsconfig.json
   cp wasm/ts/attnkit.d.mts dist/
-  # The bundled default models ship inside the package (dist/models/NAME/{config.json,model.safetensors,vocab.txt}).
+  # The bundled default models ship inside the package (dist/models/NAME/{config.json,model.safetensors,vocab.txt}
+  # and, for KBQA, the knowledge base kb.txt).
   for model in web/models/*/; do
     [ -f "$model/model.safetensors" ] || continue
     mkdir -p "dist/models/$(basename "$model")"
     cp "$model"config.json "$model"model.safetensors "$model"vocab.txt "dist/models/$(basename "$model")/"
+    if [ -f "$model"kb.txt ]; then cp "$model"kb.txt "dist/models/$(basename "$model")/"; fi
   done
 }
 

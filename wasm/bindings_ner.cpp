@@ -17,10 +17,6 @@ struct NerHandle {
 
 NerHandle& ner_at(std::uintptr_t handle) { return *reinterpret_cast<NerHandle*>(handle); }
 
-std::string_view text_at(std::uintptr_t address, int bytes) {
-  return {reinterpret_cast<const char*>(address), static_cast<std::size_t>(bytes)};
-}
-
 int ner_create(std::uintptr_t config, int config_bytes, std::uintptr_t weights, int weight_bytes, std::uintptr_t vocab,
                int vocab_bytes, std::uintptr_t handle_out) {
   return guarded([&] {

@@ -5,6 +5,7 @@
 #include <new>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "attnkit/core/view.hpp"
 
@@ -37,6 +38,11 @@ View<const T> in(std::uintptr_t address, int count) {
 template <typename T>
 View<T> out(std::uintptr_t address, int count) {
   return {reinterpret_cast<T*>(address), static_cast<std::size_t>(count)};
+}
+
+// UTF-8 text the TypeScript layer copied into WASM memory.
+inline std::string_view text_at(std::uintptr_t address, int bytes) {
+  return {reinterpret_cast<const char*>(address), static_cast<std::size_t>(bytes)};
 }
 
 }  // namespace attnkit::wasm

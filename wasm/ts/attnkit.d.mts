@@ -67,6 +67,17 @@ export interface AttnkitWasmModule {
   nerLogits(handle: number, ids: number, count: number, out: number): number;
   nerLabelCount(handle: number): number;
   nerLabel(handle: number, index: number): string;
+  kbqaCreate(config: number, configBytes: number, weights: number, weightBytes: number, vocab: number, vocabBytes: number,
+             kb: number, kbBytes: number, handleOut: number): number;
+  kbqaDestroy(handle: number): void;
+  kbqaAsk(handle: number, question: number, bytes: number, beams: number, topK: number, mode: number,
+          countOut: number): number;
+  kbqaAnswerText(handle: number, index: number, field: number): string;
+  kbqaAnswerScore(handle: number, index: number): number;
+  kbqaLogits(handle: number, source: number, sourceCount: number, target: number, targetCount: number, out: number): number;
+  kbqaVocabSize(handle: number): number;
+  kbqaTripleCount(handle: number): number;
+  kbqaTrieBytes(handle: number): number;
 }
 
 export interface AttnkitModuleOptions {

@@ -16,4 +16,5 @@ export {
   PrefixTrie, beamSearch, beamSearchSync, type StepFunction, type BeamSearchOptions, type BeamResult,
 } from './decoding.js';
 export { NER, type Entity } from './ner.js';
+export { KBQA, type Answer, type AskOptions, type KbqaMode, type KbqaLoadOptions, type KnowledgeSource, type TripleInput } from './kbqa.js';
 export type { ModelSource } from './model-files.js';

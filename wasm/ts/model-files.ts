@@ -20,7 +20,8 @@ function isNodeFileUrl(url: URL): boolean {
   return url.protocol === 'file:' && typeof maybeProcess?.versions?.node === 'string';
 }
 
-async function readBytes(where: string, url: URL): Promise<Uint8Array> {
+/** The bytes at `url`: fetched, or read from disk for a file: URL in Node. */
+export async function readBytes(where: string, url: URL): Promise<Uint8Array> {
   if (isNodeFileUrl(url)) {
     const fsModule = 'node:fs/promises';
     const fs = (await import(/* @vite-ignore */ fsModule)) as { readFile(path: URL): Promise<Uint8Array> };

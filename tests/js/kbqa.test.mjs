@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AttnkitError, KBQA, gemm, init } from '../../dist/index.js';
+
+const tiny = new URL('../fixtures/tiny-kbqa/', import.meta.url);
+const reference = JSON.parse(readFileSync(new URL('reference.json', tiny), 'utf8'));
+const kbText = readFileSync(new URL('kb.txt', tiny), 'utf8');
+const triples = kbText.trim().split('\n').map((line) => line.split('|||').map((s) => s.trim()));
+const files = () => ({ config: readFileSync(new URL('config.json', tiny), 'utf8'),
+  weights: readFileSync(new URL('model.safetensors', tiny)), vocab: readFileSync(new URL('vocab.txt', tiny), 'utf8') });
+
+beforeAll(async () => { await init(); });
+
+describe('KBQA on a tiny random seq2seq model (parity with PyTorch)', () => {
+  it('logits() by full recomputation equal PyTorch within 1e-4', async () => {
+    const kbqa = await KBQA.load({ model: { url: tiny } });
+    for (const c of reference.cases) {
+      const logits = kbqa.logits(c.source, c.target);
+      const vocab = c.logits[0].length;
+      expect(logits.length).toBe(c.target.length * vocab);
+      let worst = 0;
+      c.logits.forEach((row, t) => row.forEach((v, j) => { worst = Math.max(worst, Math.abs(v - logits[t * vocab + j])); }));
+      expect(worst).toBeLessThanOrEqual(1e-4);
+    }
+    kbqa.dispose();
+  });
+
+  it('with beams ≥ KB entries, ask() returns every entry with the probability PyTorch gives it', async () => {
+    const kbqa = await KBQA.load({ model: { files: files() }, kb: kbText });
+    expect(kbqa.size).toBe(triples.length);
+    for (const c of reference.cases) {
+      const answers = kbqa.ask(c.question, { beams: 16, topK: triples.length });
+      expect(answers.map((a) => [a.subject, a.predicate, a.object])).toEqual(c.entries.map((e) => triples[e.triple]));
+      answers.forEach((a, i) => expect(Math.log(a.score)).toBeCloseTo(c.entries[i].log_prob, 4));
+      expect(answers.reduce((s, a) => s + a.score, 0)).toBeCloseTo(1, 4);
+    }
+    kbqa.dispose();
+  });
+
+  it('takes the KB as text, [s, p, o] arrays or { subject, predicate, object } objects alike', async () => {
+    const question = reference.cases[0].question;
+    const fromText = await KBQA.load({ model: { files: files() }, kb: kbText });
+    const fromArrays = await KBQA.load({ model: { files: files() }, kb: triples });
+    const fromObjects = await KBQA.load({ model: { files: files() },
+      kb: triples.map(([subject, predicate, object]) => ({ subject, predicate, object })) });
+    const expected = fromText.ask(question, { topK: 3 });
+    expect(expected.length).toBe(3);
+    expect(fromArrays.ask(question, { topK: 3 })).toEqual(expected);
+    expect(fromObjects.ask(question, { topK: 3 })).toEqual(expected);
+    for (const k of [fromText, fromArrays, fromObjects]) k.dispose();
+  });
+
+  it('answers in every mode from the KB; open-predicate may pair a subject with any KB predicate', async () => {
+    const kbqa = await KBQA.load({ model: { files: files() }, kb: kbText });
+    const subjects = new Set(triples.map((t) => t[0]));
+    const predicates = new Set(triples.map((t) => t[1]));
+    const lines = new Set(triples.map((t) => t.join('|')));
+    for (const mode of ['triple', 'subject', 'open-predicate']) {
+      for (const beams of [1, 2, 5]) {
+        const answers = kbqa.ask('北京大学的校长是谁？', { beams, topK: 2, mode });
+        expect(answers.length).toBeGreaterThan(0);
+        for (const a of answers) {
+          expect(subjects.has(a.subject)).toBe(true);
+          expect(predicates.has(a.predicate)).toBe(true);
+          if (mode !== 'open-predicate' || a.object !== '') expect(lines.has([a.subject, a.predicate, a.object].join('|'))).toBe(true);
+        }
+      }
+    }
+    expect(kbqa.ask('')).toEqual([]);
+    expect(kbqa.ask(' \n ')).toEqual([]);
+    kbqa.dispose();
+  });
+});
+
+describe('KBQA rejects bad input with a clear Error and keeps working', () => {
+  const stillWorks = () => expect(Array.from(gemm(new Float32Array([2]), new Float32Array([3]), { m: 1, n: 1, k: 1 }))).toEqual([6]);
+  const loadCases = [
+    ['a KB line without |||', { kb: `${kbText}北京 繁体 北京\n` }, /knowledge base line 8: expected "subject \|\|\| predicate \|\|\| object"/],
+    ['a KB line with four fields', { kb: 'a ||| b ||| c ||| d' }, /knowledge base line 1: expected/],
+    ['an empty KB', { kb: '\n\n' }, /knowledge base: no triples/],
+    ['a KB with an empty subject', { kb: ' ||| 繁体 ||| x' }, /knowledge base line 1: the subject is empty/],
+    ['a KB array entry that is not three strings', { kb: [['北京', '繁体']] }, /kb\[0\] must be \[subject, predicate, object\]/],
+    ['a KB field holding |||', { kb: [['北京 ||| x', '繁体', 'y']] }, /kb\[0\] has a field containing a line break or '\|\|\|'/],
+    ['a KB of the wrong type', { kb: 42 }, /kb must be KB text, \{ url \}, or an array of triples/],
+    ['a KB subject with no tokens', { kb: '\u0001 ||| 繁体 ||| x' }, /knowledge base line 1: the subject name .* has no tokens/],
+    ['an NER model', { model: { url: new URL('../fixtures/tiny-ner/', import.meta.url) } }, /is a 'attnkit-encoder' model, not an 'attnkit-seq2seq' model/],
+    ['a missing KB file', { kb: { url: new URL('./no-such-kb.txt', tiny) } }, /KBQA.load: could not read/],
+  ];
+  for (const [name, options, message] of loadCases) {
+    it(`rejects ${name}`, async () => {
+      const load = () => KBQA.load({ model: { files: files() }, kb: kbText, ...options });
+      await expect(load()).rejects.toThrow(AttnkitError);
+      await expect(load()).rejects.toThrow(message);
+      stillWorks();
+    });
+  }
+
+  it('rejects bad ask() and logits() arguments', async () => {
+    const kbqa = await KBQA.load({ model: { files: files() }, kb: kbText });
+    expect(() => kbqa.ask(42)).toThrow('KBQA.ask: question must be a string, got number');
+    expect(() => kbqa.ask('北京', { beams: 0 })).toThrow('KBQA.ask: beams must be a positive integer, got 0');
+    expect(() => kbqa.ask('北京', { beams: 65 })).toThrow('KBQA: beams must be in [1, 64], got 65');
+    expect(() => kbqa.ask('北京', { topK: 1.5 })).toThrow('KBQA.ask: topK must be a positive integer, got 1.5');
+    expect(() => kbqa.ask('北京', { mode: 'fuzzy' })).toThrow("KBQA.ask: mode must be one of 'triple', 'subject', 'open-predicate', got fuzzy");
+    expect(() => kbqa.logits([], [5])).toThrow('KBQA.logits: source must not be empty');
+    expect(() => kbqa.logits([2, 99999, 3], [5])).toThrow(/token id 99999 at position 1 is outside the vocabulary/);
+    expect(() => kbqa.logits([2, 3], new Array(60).fill(5))).toThrow(/exceed max_length 48/);
+    expect(kbqa.ask('北京', { beams: 2 }).length).toBe(1);
+    kbqa.dispose();
+    expect(() => kbqa.ask('北京')).toThrow('KBQA.ask: this KBQA was disposed');
+    stillWorks();
+  });
+});

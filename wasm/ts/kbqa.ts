@@ -1,0 +1,157 @@
+// Question answering over a knowledge base in WebAssembly: KBQA.load() a seq2seq model and a KB (the
+// bundled KgCLUE model and KB by default), then ask(question) → [{ subject, predicate, object, score }].
+// Decoding is beam search constrained by a prefix trie of the KB, so every answer is a KB entry.
+import type { AttnkitWasmModule } from './attnkit.mjs';
+import { AttnkitError } from './errors.js';
+import { withHeap } from './heap.js';
+import { init, loadedModule } from './loader.js';
+import { type ModelSource, loadModelFiles, readBytes } from './model-files.js';
+import { OwnedHandle, readHandle } from './owned.js';
+import { optionalSize, requireChoice, toInt32Array } from './validate.js';
+
+export interface Answer {
+  subject: string;
+  predicate: string;
+  /** Empty in 'open-predicate' mode when the KB has no triple for (subject, predicate). */
+  object: string;
+  /** Probability of the decoded entry; over all KB entries these sum to 1. */
+  score: number;
+}
+
+/**
+ * 'triple' (default): the trie holds every "subject, predicate, sense" of the KB (the seed's design).
+ * 'subject': the trie holds subject names only. 'open-predicate': the subject from its trie, then the
+ * predicate from a trie of every predicate in the KB, not only the subject's own.
+ */
+export type KbqaMode = 'triple' | 'subject' | 'open-predicate';
+const MODES: readonly KbqaMode[] = ['triple', 'subject', 'open-predicate'];
+
+export interface AskOptions {
+  /** Beam width (default 4, at most 64). */
+  beams?: number;
+  /** Answers returned, best first (default 1). */
+  topK?: number;
+  mode?: KbqaMode;
+}
+
+export type TripleInput = readonly [string, string, string] | { subject: string; predicate: string; object: string };
+
+/** KB text ("S ||| P ||| O" a line), { url } of such a file, or triples. */
+export type KnowledgeSource = string | { url: string | URL } | readonly TripleInput[];
+
+export interface KbqaLoadOptions {
+  /** The seq2seq model directory (default: the bundled KgCLUE model). */
+  model?: ModelSource;
+  /** The knowledge base (default: kb.txt in the model directory; for the bundled model, the KgCLUE triples). */
+  kb?: KnowledgeSource;
+}
+
+const DEFAULT_MODEL = new URL('./models/kbqa-kgclue/', import.meta.url);
+const encoder = new TextEncoder();
+
+function tripleLine(where: string, triple: TripleInput, index: number): string {
+  const fields = Array.isArray(triple) ? triple : [
+    (triple as { subject: unknown }).subject, (triple as { predicate: unknown }).predicate,
+    (triple as { object: unknown }).object];
+  if (fields.length !== 3 || fields.some((f) => typeof f !== 'string')) {
+    throw new AttnkitError(`${where}: kb[${index}] must be [subject, predicate, object] or { subject, predicate, object } strings`);
+  }
+  if (fields.some((f) => /[\r\n]|\|\|\|/.test(f as string))) {
+    throw new AttnkitError(`${where}: kb[${index}] has a field containing a line break or '|||'`);
+  }
+  return fields.join(' ||| ');
+}
+
+async function knowledgeText(where: string, kb: KnowledgeSource | undefined, defaultUrl: URL): Promise<string> {
+  if (typeof kb === 'string') return kb;
+  if (Array.isArray(kb)) return kb.map((t, i) => tripleLine(where, t, i)).join('\n');
+  if (kb === undefined || (typeof kb === 'object' && kb !== null && 'url' in kb)) {
+    const url = kb === undefined ? new URL('kb.txt', defaultUrl) : new URL(String(kb.url), defaultUrl);
+    return new TextDecoder().decode(await readBytes(where, url));
+  }
+  throw new AttnkitError(`${where}: kb must be KB text, { url }, or an array of triples`);
+}
+
+/** Where kb.txt is looked for when no kb is given: the model's directory (the bundled one by default). */
+function modelDirectory(model: ModelSource | undefined): URL {
+  if (!model?.url) return DEFAULT_MODEL;
+  const url = new URL(String(model.url), DEFAULT_MODEL);
+  return url.href.endsWith('/') ? url : new URL(`${url.href}/`);
+}
+
+export class KBQA extends OwnedHandle {
+  /** Triples in the knowledge base. */
+  readonly size: number;
+  /** Bytes held by its prefix tries in WASM memory. */
+  readonly trieBytes: number;
+  private readonly vocabSize: number;
+
+  private constructor(mod: AttnkitWasmModule, handle: number) {
+    super(mod, 'KBQA');
+    this.adopt(handle, (h) => mod.kbqaDestroy(h));
+    this.size = mod.kbqaTripleCount(handle);
+    this.trieBytes = mod.kbqaTrieBytes(handle);
+    this.vocabSize = mod.kbqaVocabSize(handle);
+  }
+
+  /** Loads a model and a KB; both default to the bundled KgCLUE ones (no network). */
+  static async load(options: KbqaLoadOptions = {}): Promise<KBQA> {
+    const where = 'KBQA.load';
+    if (typeof options !== 'object' || options === null) throw new AttnkitError(`${where}: options must be an object`);
+    await init();
+    const mod = loadedModule(where);
+    const [files, kbText] = await Promise.all([
+      loadModelFiles(where, options.model ?? {}, DEFAULT_MODEL),
+      knowledgeText(where, options.kb, modelDirectory(options.model)),
+    ]);
+    const handle = withHeap(mod, where, (heap) => {
+      const handleOut = heap.alloc(4);
+      const config = encoder.encode(files.config);
+      const vocab = encoder.encode(files.vocab);
+      const kb = encoder.encode(kbText);
+      heap.check(mod.kbqaCreate(heap.copyIn(config), config.length, heap.copyIn(files.weights), files.weights.length,
+        heap.copyIn(vocab), vocab.length, heap.copyIn(kb), kb.length, handleOut));
+      return readHandle(mod, handleOut);
+    });
+    return new KBQA(mod, handle);
+  }
+
+  /** The best KB entries for `question`, best first; [] for a question with no tokens. */
+  ask(question: string, options: AskOptions = {}): Answer[] {
+    const where = 'KBQA.ask';
+    const handle = this.handle(where);
+    if (typeof question !== 'string') throw new AttnkitError(`${where}: question must be a string, got ${typeof question}`);
+    const beams = optionalSize(where, 'beams', options.beams, 4);
+    const topK = optionalSize(where, 'topK', options.topK, 1);
+    const mode = MODES.indexOf(requireChoice(where, 'mode', options.mode ?? 'triple', MODES));
+    const bytes = encoder.encode(question);
+    const count = withHeap(this.mod, where, (heap) => {
+      const countOut = heap.alloc(4);
+      heap.check(this.mod.kbqaAsk(handle, heap.copyIn(bytes), bytes.length, beams, topK, mode, countOut));
+      return heap.read(Int32Array, countOut, 1)[0];
+    });
+    return Array.from({ length: count }, (_, i) => ({
+      subject: this.mod.kbqaAnswerText(handle, i, 0),
+      predicate: this.mod.kbqaAnswerText(handle, i, 1),
+      object: this.mod.kbqaAnswerText(handle, i, 2),
+      score: this.mod.kbqaAnswerScore(handle, i),
+    }));
+  }
+
+  /**
+   * The model's logits [target.length × vocab] by full recomputation: row t predicts target[t] from the
+   * source ([CLS] question [SEP]) and target[0..t). For checking a model against its training framework.
+   */
+  logits(source: Int32Array | readonly number[], target: Int32Array | readonly number[]): Float32Array {
+    const where = 'KBQA.logits';
+    const handle = this.handle(where);
+    const s = toInt32Array(where, 'source', source);
+    const t = toInt32Array(where, 'target', target);
+    if (s.length === 0) throw new AttnkitError(`${where}: source must not be empty`);
+    return withHeap(this.mod, where, (heap) => {
+      const out = heap.allocFloats(Math.max(1, t.length * this.vocabSize));
+      heap.check(this.mod.kbqaLogits(handle, heap.copyIn(s), s.length, heap.copyIn(t), t.length, out));
+      return heap.readFloats(out, t.length * this.vocabSize);
+    });
+  }
+}
