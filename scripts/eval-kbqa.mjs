@@ -1,41 +1,71 @@
 #!/usr/bin/env node
-// KgCLUE evaluation on dev.json. For now: the string-matching baseline a model must beat — the longest
-// KB subject name found in the question; its (only) triple is the answer. KB = train + dev triples.
-//   node scripts/eval-kbqa.mjs
+// KgCLUE evaluation on dev.json (KB = train + dev triples), each setting next to a string-matching
+// baseline computed here on the same questions:
+//   1. KB mode: the model decodes "S, P, M" constrained by the trie of KB entries → EM/F1 on S, P, O and the
+//      official score (0.5·EM_O + 0.5·F1_O). Baseline: the longest KB subject name found in the question.
+//   2. Subject retrieval: EM_S with a trie of subject names only. Same baseline.
+//   3. Open predicate: the subject from its trie, then the predicate from a trie of every KB predicate.
+//      EM_P. Baseline: the longest KB predicate found in the question.
+//   node scripts/eval-kbqa.mjs [--model DIR] [--beams 4] [--limit N] [--json OUT]
+import { writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { KBQA } from '../dist/index.js';
 import { readJsonLines } from './cluener.mjs';
 import { kgclueScores, knowledgeBase, parseTriple, subjectName } from './kgclue.mjs';
 
+const { values } = parseArgs({ options: { model: { type: 'string' }, beams: { type: 'string' }, limit: { type: 'string' },
+  json: { type: 'string' } } });
+const beams = Number(values.beams ?? 4);
 const data = new URL('../../shared/data/kgclue/', import.meta.url).pathname;
 const kb = knowledgeBase([`${data}train.json`, `${data}dev.json`]);
-const dev = readJsonLines(`${data}dev.json`);
+const dev = readJsonLines(`${data}dev.json`).slice(0, values.limit ? Number(values.limit) : undefined);
+const gold = dev.map((row) => parseTriple(row.answer));
 
-// Subjects by surface name; every subject here has exactly one triple (checked, as the data notes say).
+// Baselines: longest substring match against KB subject names / KB predicates.
 const byName = new Map();
-const triplesPerSubject = new Map();
-for (const t of kb) {
-  triplesPerSubject.set(t.subject, (triplesPerSubject.get(t.subject) ?? 0) + 1);
-  const name = subjectName(t.subject);
-  if (!byName.has(name)) byName.set(name, []);
-  byName.get(name).push(t);
-}
+for (const t of kb) if (!byName.has(subjectName(t.subject))) byName.set(subjectName(t.subject), t);
 const names = [...byName.keys()].sort((a, b) => b.length - a.length);
+const predicates = [...new Set(kb.map((t) => t.predicate))].sort((a, b) => b.length - a.length);
+const baselineTriple = (q) => byName.get(names.find((n) => q.includes(n))) ?? null;
+const baselinePredicate = (q) => predicates.find((p) => q.includes(p)) ?? '';
 
-function baseline(question) {
-  const name = names.find((n) => question.includes(n));
-  return name ? byName.get(name)[0] : null;
+const model = values.model ? { url: pathToFileURL(values.model.endsWith('/') ? values.model : `${values.model}/`) } : {};
+const kbText = kb.map((t) => `${t.subject} ||| ${t.predicate} ||| ${t.object}`).join('\n');
+const loadStart = performance.now();
+const kbqa = await KBQA.load({ model, kb: kbText });
+const loadMs = performance.now() - loadStart;
+
+function run(mode) {
+  const start = performance.now();
+  const answers = dev.map((row) => kbqa.ask(row.question, { beams, mode })[0] ?? null);
+  return { answers, msPerQuestion: (performance.now() - start) / dev.length };
 }
 
-const start = performance.now();
-const pairs = dev.map((row) => [baseline(row.question), parseTriple(row.answer)]);
-const scores = kgclueScores(pairs);
-const predicatesInTrain = new Set(readJsonLines(`${data}train.json`).map((r) => parseTriple(r.answer).predicate));
-const unseen = dev.filter((r) => !predicatesInTrain.has(parseTriple(r.answer).predicate)).length;
-const literal = dev.filter((r) => r.question.includes(parseTriple(r.answer).predicate)).length;
-console.log(`KB: ${kb.length} triples, ${byName.size} subject names; subjects with more than one triple: ` +
-  `${[...triplesPerSubject.values()].filter((c) => c > 1).length}`);
-console.log(`dev: ${dev.length} questions; predicate unseen in train: ${(100 * unseen / dev.length).toFixed(1)}%; ` +
-  `predicate literally in the question: ${(100 * literal / dev.length).toFixed(1)}%`);
+const pct = (count) => (100 * count) / dev.length;
 const fmt = (x) => x.toFixed(2);
-console.log(`string-matching baseline (KB mode): EM S/P/O ${fmt(scores.emS)}/${fmt(scores.emP)}/${fmt(scores.emO)}, ` +
-  `F1 S/P/O ${fmt(scores.f1S)}/${fmt(scores.f1P)}/${fmt(scores.f1O)}, official score ${fmt(scores.score)} ` +
-  `(${((performance.now() - start) / dev.length).toFixed(2)} ms/question)`);
+const scoreLine = (s) => `EM S/P/O ${fmt(s.emS)}/${fmt(s.emP)}/${fmt(s.emO)}, F1 S/P/O ${fmt(s.f1S)}/${fmt(s.f1P)}/` +
+  `${fmt(s.f1O)}, official score ${fmt(s.score)}`;
+
+const triple = run('triple');
+const tripleScores = kgclueScores(triple.answers.map((a, i) => [a, gold[i]]));
+const baselineScores = kgclueScores(dev.map((row, i) => [baselineTriple(row.question), gold[i]]));
+const subject = run('subject');
+const emS = pct(subject.answers.filter((a, i) => a?.subject === gold[i].subject).length);
+const baselineEmS = pct(dev.filter((row, i) => baselineTriple(row.question)?.subject === gold[i].subject).length);
+const open = run('open-predicate');
+const emP = pct(open.answers.filter((a, i) => a?.predicate === gold[i].predicate).length);
+const baselineEmP = pct(dev.filter((row, i) => baselinePredicate(row.question) === gold[i].predicate).length);
+
+console.log(`KgCLUE dev: ${dev.length} questions; KB ${kb.length} triples (train + dev), loaded with its tries ` +
+  `(${(kbqa.trieBytes / 1e6).toFixed(2)} MB) in ${loadMs.toFixed(0)} ms; beams ${beams}`);
+console.log(`1. KB mode          model:    ${scoreLine(tripleScores)} (${fmt(triple.msPerQuestion)} ms/question)`);
+console.log(`                    baseline: ${scoreLine(baselineScores)}`);
+console.log(`2. Subject retrieval model: EM_S ${fmt(emS)}  baseline: EM_S ${fmt(baselineEmS)} (${fmt(subject.msPerQuestion)} ms/question)`);
+console.log(`3. Open predicate   model: EM_P ${fmt(emP)}  baseline: EM_P ${fmt(baselineEmP)} (${fmt(open.msPerQuestion)} ms/question)`);
+if (values.json) {
+  writeFileSync(values.json, JSON.stringify({ questions: dev.length, beams, kbMode: tripleScores, kbModeBaseline: baselineScores,
+    subjectEm: emS, subjectEmBaseline: baselineEmS, openPredicateEm: emP, openPredicateEmBaseline: baselineEmP,
+    msPerQuestion: { triple: triple.msPerQuestion, subject: subject.msPerQuestion, open: open.msPerQuestion } }, null, 2) + '\n');
+}
+kbqa.dispose();

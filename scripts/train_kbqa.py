@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Trains the default KBQA model (UniLM seq2seq, attnkit_py/seq2seq.py) from scratch on KgCLUE
 (../shared/data/kgclue/train.json), validating on dev.json, and writes a model directory: config.json,
-model.safetensors (fp16), vocab.txt and reference.json (inputs → logits, fp32 from the fp16 weights).
+model.safetensors (fp16), vocab.txt, reference.json (inputs → logits, fp32 from the fp16 weights) and
+kb.txt, the default knowledge base: the triples of train.json and dev.json.
 
 Training sequence as the seed (KgCLUE-bert4keras): [CLS] Q [SEP] S [SEP] P [SEP] M [SEP], M being the
 subject's sense label （…） split off (龙晶（游戏） → S 龙晶, M 游戏); loss on the target part only.
@@ -194,7 +195,14 @@ def main():
     safetensors_io.save(out / "model.safetensors", tensors, {"format": "attnkit", "dtype": "F16"})
     (out / "config.json").write_text(json.dumps(cfg, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     write_reference(model, encoding, dev_rows[:2], out / "reference.json")
+    write_kb(train_rows + dev_rows, out / "kb.txt")
     print(f"best dev loss {best:.4f}; fp16 weights dev loss {dev_loss:.4f}; wrote {out}", flush=True)
+
+
+def write_kb(rows, path):
+    """The bundled knowledge base: every distinct triple of the given rows, one "S ||| P ||| O" a line."""
+    seen = dict.fromkeys(f"{s} ||| {p} ||| {o}" for _, s, p, o in rows)
+    path.write_text("".join(line + "\n" for line in seen), encoding="utf-8")
 
 
 def write_reference(model, encoding, rows, path):

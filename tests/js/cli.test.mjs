@@ -1,10 +1,11 @@
-// scripts/attnkit-cli.mjs as a user runs it: CLUENER lines in, the same lines with "label" out.
+// scripts/attnkit-cli.mjs as a user runs it: CLUENER lines in, the same lines with "label" out; KgCLUE
+// questions in, the same lines with "answer" out.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { NER } from '../../dist/index.js';
+import { KBQA, NER } from '../../dist/index.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const model = join(root, 'tests/fixtures/tiny-ner');
@@ -39,5 +40,31 @@ describe('attnkit-cli ner', () => {
   it('fails with a usage message and a non-zero status on bad arguments', () => {
     expect(() => execFileSync('node', ['scripts/attnkit-cli.mjs', 'ner', '--input', 'x'], { cwd: root, stdio: 'pipe' }))
       .toThrow(/usage: node scripts\/attnkit-cli.mjs ner --input/);
+  });
+});
+
+describe('attnkit-cli kbqa', () => {
+  const kbqaModel = join(root, 'tests/fixtures/tiny-kbqa');
+  it('answers each KgCLUE line with "S ||| P ||| O" from the KB, keeping other fields', async () => {
+    const rows = [{ id: 0, question: '你知道龙晶用繁体字怎么写吗？' }, { id: 1, question: '守望星光是哪家公司出品的？' }, { id: 2, question: '' }];
+    writeFileSync(join(work, 'q.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    execFileSync('node', ['scripts/attnkit-cli.mjs', 'kbqa', '--input', join(work, 'q.jsonl'), '--output', join(work, 'a.jsonl'),
+      '--model', kbqaModel, '--kb', join(kbqaModel, 'kb.txt'), '--beams', '3'], { cwd: root, stdio: 'pipe' });
+    const out = readFileSync(join(work, 'a.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const kbqa = await KBQA.load({ model: { url: new URL(`file://${kbqaModel}/`) } });
+    expect(out.map((r) => r.id)).toEqual([0, 1, 2]);
+    rows.forEach((row, i) => {
+      const [best] = kbqa.ask(row.question, { beams: 3 });
+      expect(out[i].answer).toBe(best ? `${best.subject} ||| ${best.predicate} ||| ${best.object}` : '');
+    });
+    expect(out[0].answer.split(' ||| ')).toHaveLength(3);
+    kbqa.dispose();
+  });
+
+  it('names a bad KB file and exits non-zero', () => {
+    writeFileSync(join(work, 'bad-kb.txt'), 'no separators on this line\n');
+    expect(() => execFileSync('node', ['scripts/attnkit-cli.mjs', 'kbqa', '--input', join(work, 'q.jsonl'), '--output',
+      join(work, 'a2.jsonl'), '--model', kbqaModel, '--kb', join(work, 'bad-kb.txt')], { cwd: root, stdio: 'pipe' }))
+      .toThrow(/knowledge base line 1: expected/);
   });
 });

@@ -1,0 +1,32 @@
+// KBQA speed: ms per question (beam 4 and beam 1, triple mode, WASM single thread) on KgCLUE dev
+// questions with the bundled model and KB, and the time to load the KB and build its tries.
+import { existsSync, readFileSync } from 'node:fs';
+import { KBQA } from '../../dist/index.js';
+import { medianMs } from './harness.mjs';
+
+const root = new URL('../../', import.meta.url);
+
+export async function benchKbqa({ questions = 50, modelDir = new URL('web/models/kbqa-kgclue/', root) } = {}) {
+  if (!existsSync(new URL('model.safetensors', modelDir))) return [{ name: 'kbqa', note: 'no trained model in web/models/kbqa-kgclue' }];
+  const kbText = readFileSync(new URL('kb.txt', modelDir), 'utf8');
+  const dev = readFileSync(new URL('../shared/data/kgclue/dev.json', root), 'utf8').split('\n').filter(Boolean)
+    .slice(0, questions).map((l) => JSON.parse(l).question);
+  let kbqa = await KBQA.load({ model: { url: modelDir }, kb: kbText });
+  const triples = kbqa.size;
+  const trieBytes = kbqa.trieBytes;
+  kbqa.dispose();
+  // Load = parse the KB, tokenize every entry, build the three tries (plus the model's weights, shown apart).
+  const loadMs = await medianMs(async () => { (await KBQA.load({ model: { url: modelDir }, kb: kbText })).dispose(); },
+    { runs: 5, warmup: 1, warmupMs: 0 });
+  const tinyKbMs = await medianMs(async () => { (await KBQA.load({ model: { url: modelDir }, kb: 'a ||| b ||| c' })).dispose(); },
+    { runs: 5, warmup: 1, warmupMs: 0 });
+  kbqa = await KBQA.load({ model: { url: modelDir }, kb: kbText });
+  const rows = [{ name: `kbqa load ${triples} triples`, loadMs, modelOnlyMs: tinyKbMs, kbAndTriesMs: loadMs - tinyKbMs,
+    trieMB: trieBytes / 1e6 }];
+  for (const beams of [1, 4]) {
+    const ms = await medianMs(() => { for (const q of dev) kbqa.ask(q, { beams }); }, { runs: 5 });
+    rows.push({ name: `kbqa ask, beams ${beams}, ${questions} dev questions`, msPerQuestion: ms / questions });
+  }
+  kbqa.dispose();
+  return rows;
+}
