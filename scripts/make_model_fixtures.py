@@ -141,7 +141,7 @@ def tiny_kbqa_model():
         name, sense = split(s)
         target = ids(name) + [sep] + ids(p) + [sep] + ids(sense) + [sep]
         cases.append({"question": question, "source": source, "target": target,
-                      "logits": logits(source, target).numpy().round(6).tolist(),
+                      "logits": logits(source, target).numpy().round(6).tolist(),  # log p (with copying)
                       "entries": entry_probabilities(source)})
     safetensors_io.save(out / "model.safetensors", state_tensors(model, seq2seq_weights))
     (out / "reference.json").write_text(json.dumps({"cases": cases}, ensure_ascii=False) + "\n", encoding="utf-8")

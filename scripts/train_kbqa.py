@@ -104,7 +104,7 @@ def evaluate(model, examples, batch_size=128):
             ids, segments, lengths, source_lengths, labels = collate(examples[at:at + batch_size])
             rows = labels != -100
             logits = model(ids, segments, lengths, source_lengths, rows)
-            loss_sum += torch.nn.functional.cross_entropy(logits, labels[rows], reduction="sum").item()
+            loss_sum += torch.nn.functional.nll_loss(logits, labels[rows], reduction="sum").item()
             tokens += rows.sum().item()
             wrong = torch.zeros_like(labels, dtype=torch.bool)
             wrong[rows] = logits.argmax(-1) != labels[rows]
@@ -172,7 +172,7 @@ def main():
             ids, segments, lengths, source_lengths, labels = collate(batch)
             rows = labels != -100
             logits = model(ids, segments, lengths, source_lengths, rows)
-            loss = torch.nn.functional.cross_entropy(logits, labels[rows])
+            loss = torch.nn.functional.nll_loss(logits, labels[rows])
             optimizer.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)

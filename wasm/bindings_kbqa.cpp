@@ -52,13 +52,13 @@ double kbqa_answer_score(std::uintptr_t handle, int index) {
   return kbqa_at(handle).last.at(static_cast<std::size_t>(index)).score;
 }
 
-// Full-recomputation logits [target_count × vocab] (row t predicts target[t]), for parity checks.
+// Full-recomputation log-probabilities [target_count × vocab] (row t predicts target[t]), for parity checks.
 int kbqa_logits(std::uintptr_t handle, std::uintptr_t source, int source_count, std::uintptr_t target, int target_count,
                 std::uintptr_t out) {
   return guarded([&] {
     const auto* s = reinterpret_cast<const std::int32_t*>(source);
     const auto* t = reinterpret_cast<const std::int32_t*>(target);
-    const auto logits = kbqa_at(handle).kbqa.model().logits({s, s + source_count}, {t, t + target_count});
+    const auto logits = kbqa_at(handle).kbqa.model().log_probs({s, s + source_count}, {t, t + target_count});
     std::copy(logits.begin(), logits.end(), reinterpret_cast<float*>(out));
   });
 }

@@ -1,6 +1,7 @@
 // The seq2seq runtime and KBQA pipeline against PyTorch on a random tiny model (tests/fixtures/tiny-kbqa,
-// from scripts/make_model_fixtures.py): full-recomputation logits, incremental decoding with the KV cache,
-// and the probability of every KB entry under trie-constrained decoding.
+// from scripts/make_model_fixtures.py): full-recomputation log-probabilities (generation mixed with the
+// copy head), incremental decoding with the KV cache, and the probability of every KB entry under
+// trie-constrained decoding.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -38,10 +39,16 @@ float worst_difference(const std::vector<float>& a, const nlohmann::json& rows, 
   return worst;
 }
 
+std::vector<float> row_log_probs(const model::NextTokens& next, std::size_t row) {
+  std::vector<float> out(next.vocab);
+  for (std::size_t id = 0; id < next.vocab; ++id) out[id] = next.log_prob(row, static_cast<std::int32_t>(id));
+  return out;
+}
+
 TEST(Seq2Seq, FullRecomputationMatchesPyTorch) {
   TinyModel tiny;
   for (const auto& c : tiny.reference["cases"]) {
-    const auto logits = tiny.model.logits(c["source"], c["target"]);
+    const auto logits = tiny.model.log_probs(c["source"], c["target"]);
     EXPECT_LT(worst_difference(logits, c["logits"], tiny.model.vocab_size()), 1e-4f);
   }
 }
@@ -51,12 +58,14 @@ TEST(Seq2Seq, IncrementalDecodingWithTheKvCacheEqualsFullRecomputation) {
   const std::size_t vocab = tiny.model.vocab_size();
   for (const auto& c : tiny.reference["cases"]) {
     const std::vector<std::int32_t> source = c["source"], target = c["target"];
-    const auto full = tiny.model.logits(source, target);
-    std::vector<float> incremental, next;
-    model::KvCache cache = tiny.model.start(source, next);
+    const auto full = tiny.model.log_probs(source, target);
+    std::vector<float> incremental;
+    model::NextTokens next;
+    model::DecoderState state = tiny.model.start(source, next);
     for (std::size_t t = 0; t < target.size(); ++t) {
-      incremental.insert(incremental.end(), next.begin(), next.end());
-      if (t + 1 < target.size()) tiny.model.step({&cache}, {target[t]}, next);
+      const auto row = row_log_probs(next, 0);
+      incremental.insert(incremental.end(), row.begin(), row.end());
+      if (t + 1 < target.size()) tiny.model.step({&state}, {target[t]}, next);
     }
     ASSERT_EQ(incremental.size(), full.size());
     float worst = 0;
@@ -69,27 +78,31 @@ TEST(Seq2Seq, IncrementalDecodingWithTheKvCacheEqualsFullRecomputation) {
 TEST(Seq2Seq, BatchedStepsEqualSeparateSteps) {
   TinyModel tiny;
   const std::vector<std::int32_t> a = tiny.reference["cases"][0]["source"], b = tiny.reference["cases"][1]["source"];
-  std::vector<float> ignored, together, alone_a, alone_b;
-  model::KvCache ca = tiny.model.start(a, ignored), cb = tiny.model.start(b, ignored);
-  model::KvCache ca2 = ca, cb2 = cb;
-  tiny.model.step({&ca, &cb}, {7, 9}, together);
-  tiny.model.step({&ca2}, {7}, alone_a);
-  tiny.model.step({&cb2}, {9}, alone_b);
-  const std::size_t vocab = tiny.model.vocab_size();
-  for (std::size_t v = 0; v < vocab; ++v) {
-    EXPECT_NEAR(together[v], alone_a[v], 1e-5f);
-    EXPECT_NEAR(together[vocab + v], alone_b[v], 1e-5f);
+  model::NextTokens ignored, together, alone_a, alone_b;
+  model::DecoderState sa = tiny.model.start(a, ignored), sb = tiny.model.start(b, ignored);
+  model::DecoderState sa2 = sa, sb2 = sb;
+  tiny.model.step({&sa, &sb}, {7, 9}, together);
+  tiny.model.step({&sa2}, {7}, alone_a);
+  tiny.model.step({&sb2}, {9}, alone_b);
+  const auto pa = row_log_probs(together, 0), pb = row_log_probs(together, 1);
+  const auto qa = row_log_probs(alone_a, 0), qb = row_log_probs(alone_b, 0);
+  for (std::size_t v = 0; v < tiny.model.vocab_size(); ++v) {
+    EXPECT_NEAR(pa[v], qa[v], 1e-5f);
+    EXPECT_NEAR(pb[v], qb[v], 1e-5f);
   }
 }
 
 TEST(Seq2Seq, RejectsSequencesPastMaxLengthAndForeignCaches) {
   TinyModel tiny;
-  std::vector<float> logits;
-  EXPECT_THROW(tiny.model.start({}, logits), Error);
-  EXPECT_THROW(tiny.model.start(std::vector<std::int32_t>(tiny.config.max_length + 1, 5), logits), Error);
-  EXPECT_THROW(tiny.model.start({2, 9999, 3}, logits), Error);
-  model::KvCache foreign;
-  EXPECT_THROW(tiny.model.step({&foreign}, {5}, logits), Error);
+  model::NextTokens next;
+  EXPECT_THROW(tiny.model.start({}, next), Error);
+  EXPECT_THROW(tiny.model.start(std::vector<std::int32_t>(tiny.config.max_length + 1, 5), next), Error);
+  EXPECT_THROW(tiny.model.start({2, 9999, 3}, next), Error);
+  model::DecoderState unstarted;
+  EXPECT_THROW(tiny.model.step({&unstarted}, {5}, next), Error);
+  model::DecoderState foreign = tiny.model.start({2, 5, 3}, next);
+  foreign.cache = model::KvCache{};
+  EXPECT_THROW(tiny.model.step({&foreign}, {5}, next), Error);
 }
 
 TEST(Kbqa, ExhaustiveBeamsReproduceEveryEntryProbabilityFromPyTorch) {

@@ -12,10 +12,10 @@ const files = () => ({ config: readFileSync(new URL('config.json', tiny), 'utf8'
 beforeAll(async () => { await init(); });
 
 describe('KBQA on a tiny random seq2seq model (parity with PyTorch)', () => {
-  it('logits() by full recomputation equal PyTorch within 1e-4', async () => {
+  it('logProbs() by full recomputation equal PyTorch within 1e-4', async () => {
     const kbqa = await KBQA.load({ model: { url: tiny } });
     for (const c of reference.cases) {
-      const logits = kbqa.logits(c.source, c.target);
+      const logits = kbqa.logProbs(c.source, c.target);
       const vocab = c.logits[0].length;
       expect(logits.length).toBe(c.target.length * vocab);
       let worst = 0;
@@ -95,16 +95,16 @@ describe('KBQA rejects bad input with a clear Error and keeps working', () => {
     });
   }
 
-  it('rejects bad ask() and logits() arguments', async () => {
+  it('rejects bad ask() and logProbs() arguments', async () => {
     const kbqa = await KBQA.load({ model: { files: files() }, kb: kbText });
     expect(() => kbqa.ask(42)).toThrow('KBQA.ask: question must be a string, got number');
     expect(() => kbqa.ask('北京', { beams: 0 })).toThrow('KBQA.ask: beams must be a positive integer, got 0');
     expect(() => kbqa.ask('北京', { beams: 65 })).toThrow('KBQA: beams must be in [1, 64], got 65');
     expect(() => kbqa.ask('北京', { topK: 1.5 })).toThrow('KBQA.ask: topK must be a positive integer, got 1.5');
     expect(() => kbqa.ask('北京', { mode: 'fuzzy' })).toThrow("KBQA.ask: mode must be one of 'triple', 'subject', 'open-predicate', got fuzzy");
-    expect(() => kbqa.logits([], [5])).toThrow('KBQA.logits: source must not be empty');
-    expect(() => kbqa.logits([2, 99999, 3], [5])).toThrow(/token id 99999 at position 1 is outside the vocabulary/);
-    expect(() => kbqa.logits([2, 3], new Array(60).fill(5))).toThrow(/exceed max_length 48/);
+    expect(() => kbqa.logProbs([], [5])).toThrow('KBQA.logProbs: source must not be empty');
+    expect(() => kbqa.logProbs([2, 99999, 3], [5])).toThrow(/token id 99999 at position 1 is outside the vocabulary/);
+    expect(() => kbqa.logProbs([2, 3], new Array(60).fill(5))).toThrow(/exceed max_length 48/);
     expect(kbqa.ask('北京', { beams: 2 }).length).toBe(1);
     kbqa.dispose();
     expect(() => kbqa.ask('北京')).toThrow('KBQA.ask: this KBQA was disposed');

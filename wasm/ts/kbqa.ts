@@ -139,11 +139,12 @@ export class KBQA extends OwnedHandle {
   }
 
   /**
-   * The model's logits [target.length × vocab] by full recomputation: row t predicts target[t] from the
-   * source ([CLS] question [SEP]) and target[0..t). For checking a model against its training framework.
+   * The model's log-probabilities [target.length × vocab] (generation mixed with copying) by full
+   * recomputation: row t is the distribution of target[t] given the source ([CLS] question [SEP]) and
+   * target[0..t). For checking a model against its training framework.
    */
-  logits(source: Int32Array | readonly number[], target: Int32Array | readonly number[]): Float32Array {
-    const where = 'KBQA.logits';
+  logProbs(source: Int32Array | readonly number[], target: Int32Array | readonly number[]): Float32Array {
+    const where = 'KBQA.logProbs';
     const handle = this.handle(where);
     const s = toInt32Array(where, 'source', source);
     const t = toInt32Array(where, 'target', target);

@@ -27,20 +27,21 @@ std::int32_t required_token(const text::Tokenizer& tokenizer, const char* token)
   return id;
 }
 
-// row ← log-softmax of logits over the tokens the trie allows after `node` (EOS where an entry ends
-// there), −∞ elsewhere: the seed's renormalisation over the allowed ids.
-void allowed_log_probs(const float* logits, const decoding::PrefixTrie& trie, std::uint32_t node, std::int32_t eos,
-                       float* row, std::size_t vocab) {
-  std::fill(row, row + vocab, -std::numeric_limits<float>::infinity());
+// row ← log p renormalised over the tokens the trie allows after `node` (EOS where an entry ends there),
+// −∞ elsewhere: the seed's renormalisation over the allowed ids.
+void allowed_log_probs(const model::NextTokens& next, std::size_t r, const decoding::PrefixTrie& trie,
+                       std::uint32_t node, std::int32_t eos, float* row) {
+  std::fill(row, row + next.vocab, -std::numeric_limits<float>::infinity());
   const auto allowed = trie.next_tokens(node);
   const bool complete = trie.is_complete(node);
-  float top = complete ? logits[eos] : -std::numeric_limits<float>::infinity();
-  for (std::size_t i = 0; i < allowed.size; ++i) top = std::max(top, logits[allowed.data[i]]);
-  double sum = complete ? std::exp(double(logits[eos]) - top) : 0.0;
-  for (std::size_t i = 0; i < allowed.size; ++i) sum += std::exp(double(logits[allowed.data[i]]) - top);
+  float top = -std::numeric_limits<float>::infinity();
+  for (std::size_t i = 0; i < allowed.size; ++i) top = std::max(top, row[allowed.data[i]] = next.log_prob(r, allowed.data[i]));
+  if (complete) top = std::max(top, row[eos] = next.log_prob(r, eos));
+  double sum = complete ? std::exp(double(row[eos]) - top) : 0.0;
+  for (std::size_t i = 0; i < allowed.size; ++i) sum += std::exp(double(row[allowed.data[i]]) - top);
   const float log_sum = top + static_cast<float>(std::log(sum));
-  for (std::size_t i = 0; i < allowed.size; ++i) row[allowed.data[i]] = logits[allowed.data[i]] - log_sum;
-  if (complete) row[eos] = logits[eos] - log_sum;
+  for (std::size_t i = 0; i < allowed.size; ++i) row[allowed.data[i]] -= log_sum;
+  if (complete) row[eos] -= log_sum;
 }
 
 }  // namespace
@@ -116,7 +117,7 @@ std::size_t Kbqa::trie_bytes() const {
   return triple_trie_.memory_bytes() + subject_trie_.memory_bytes() + predicate_trie_.memory_bytes();
 }
 
-std::vector<decoding::FinishedHypothesis> Kbqa::search(model::KvCache cache, std::vector<float> logits,
+std::vector<decoding::FinishedHypothesis> Kbqa::search(model::DecoderState state, model::NextTokens next,
                                                        const decoding::PrefixTrie& trie, std::size_t beams,
                                                        std::size_t top_k) const {
   const std::size_t vocab = model_.vocab_size();
@@ -126,36 +127,36 @@ std::vector<decoding::FinishedHypothesis> Kbqa::search(model::KvCache cache, std
   options.vocab_size = vocab;
   options.eos_id = sep_;
   options.length_penalty = 0.0;  // rank entries by probability
-  options.max_length = model_.config().max_length - cache.length;
+  options.max_length = model_.config().max_length - state.cache.length;
   options.trie = &trie;
   decoding::BeamSearch search(options);
-  std::vector<model::KvCache> caches;
-  caches.push_back(std::move(cache));
+  std::vector<model::DecoderState> states;
+  states.push_back(std::move(state));
   std::vector<float> log_probs;
   while (!search.done()) {
     const auto& live = search.live();
     log_probs.resize(live.size() * vocab);
     for (std::size_t h = 0; h < live.size(); ++h)
-      allowed_log_probs(logits.data() + h * vocab, trie, live[h].node, sep_, log_probs.data() + h * vocab, vocab);
+      allowed_log_probs(next, h, trie, live[h].node, sep_, log_probs.data() + h * vocab);
     search.advance(log_probs.data(), log_probs.size());
     if (search.done()) break;
-    // Each surviving hypothesis takes its parent's cache: copied, except by the parent's last child (moved).
-    std::vector<std::size_t> children(caches.size(), 0);
+    // Each surviving hypothesis takes its parent's state: copied, except by the parent's last child (moved).
+    std::vector<std::size_t> children(states.size(), 0);
     for (const auto& hypothesis : search.live()) ++children[hypothesis.parent];
-    std::vector<model::KvCache> next;
-    std::vector<model::KvCache*> pointers;
+    std::vector<model::DecoderState> grown;
+    std::vector<model::DecoderState*> pointers;
     std::vector<std::int32_t> tokens;
     for (const auto& hypothesis : search.live()) {
       const std::uint32_t parent = hypothesis.parent;
       if (--children[parent] == 0)
-        next.push_back(std::move(caches[parent]));
+        grown.push_back(std::move(states[parent]));
       else
-        next.push_back(caches[parent]);
+        grown.push_back(states[parent]);
       tokens.push_back(hypothesis.tokens.back());
     }
-    caches = std::move(next);
-    for (auto& c : caches) pointers.push_back(&c);
-    model_.step(pointers, tokens, logits);
+    states = std::move(grown);
+    for (auto& s : states) pointers.push_back(&s);
+    model_.step(pointers, tokens, next);
   }
   return search.results();
 }
@@ -167,10 +168,10 @@ std::vector<Answer> Kbqa::ask(std::string_view question, const KbqaOptions& opti
   if (source.size() == 2) return {};  // nothing to ask: no tokens in the question
   if (options.mode == KbqaMode::kOpenPredicate) return open_predicate(source, options);
   const auto& trie = options.mode == KbqaMode::kTriple ? triple_trie_ : subject_trie_;
-  std::vector<float> logits;
-  model::KvCache cache = model_.start(source, logits);
+  model::NextTokens next;
+  model::DecoderState state = model_.start(source, next);
   std::vector<Answer> answers;
-  for (const auto& found : search(std::move(cache), std::move(logits), trie, options.beams, options.top_k)) {
+  for (const auto& found : search(std::move(state), std::move(next), trie, options.beams, options.top_k)) {
     const auto values = trie.values(found.node);
     for (std::size_t v = 0; v < values.size; ++v) {
       const std::int32_t index = values.data[v];
@@ -183,18 +184,18 @@ std::vector<Answer> Kbqa::ask(std::string_view question, const KbqaOptions& opti
 }
 
 std::vector<Answer> Kbqa::open_predicate(const std::vector<std::int32_t>& source, const KbqaOptions& options) const {
-  std::vector<float> logits;
-  model::KvCache cache = model_.start(source, logits);
-  const auto subjects = search(cache, logits, subject_trie_, options.beams, 1);
+  model::NextTokens next;
+  model::DecoderState state = model_.start(source, next);
+  const auto subjects = search(state, next, subject_trie_, options.beams, 1);
   if (subjects.empty()) return {};
   const auto& subject = subjects.front();
   std::vector<std::int32_t> forced = subject.tokens;
   forced.push_back(sep_);
-  if (cache.length + forced.size() >= model_.config().max_length) return {};
-  model_.extend(cache, forced, logits);
+  if (state.cache.length + forced.size() >= model_.config().max_length) return {};
+  model_.extend(state, forced, next);
   const auto triples = subject_trie_.values(subject.node);
   std::vector<Answer> answers;
-  for (const auto& found : search(std::move(cache), std::move(logits), predicate_trie_, options.beams, options.top_k)) {
+  for (const auto& found : search(std::move(state), std::move(next), predicate_trie_, options.beams, options.top_k)) {
     const std::string& predicate = predicates_[static_cast<std::size_t>(predicate_trie_.values(found.node).data[0])];
     const Triple* match = nullptr;
     for (std::size_t i = 0; i < triples.size && !match; ++i)

@@ -52,7 +52,7 @@ class Kbqa {
   Kbqa(std::string_view config_json, const model::SafeTensors& weights, text::Tokenizer tokenizer, KnowledgeBase kb);
   std::vector<std::int32_t> ids(std::string_view text) const;
   void build_tries();
-  std::vector<decoding::FinishedHypothesis> search(model::KvCache cache, std::vector<float> first_logits,
+  std::vector<decoding::FinishedHypothesis> search(model::DecoderState state, model::NextTokens next,
                                                    const decoding::PrefixTrie& trie, std::size_t beams,
                                                    std::size_t top_k) const;
   std::vector<Answer> open_predicate(const std::vector<std::int32_t>& source, const KbqaOptions& options) const;
