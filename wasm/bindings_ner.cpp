@@ -37,7 +37,7 @@ int ner_extract(std::uintptr_t handle, std::uintptr_t text, int bytes, std::uint
   });
 }
 
-// The last entities as [start, end, type] int triples and float scores.
+// The last entities as [start, end, type] int triples and float scores (then released).
 void ner_results(std::uintptr_t handle, std::uintptr_t ints, std::uintptr_t scores) {
   auto* int_out = reinterpret_cast<std::int32_t*>(ints);
   auto* score_out = reinterpret_cast<float*>(scores);
@@ -47,6 +47,7 @@ void ner_results(std::uintptr_t handle, std::uintptr_t ints, std::uintptr_t scor
     *int_out++ = static_cast<std::int32_t>(e.type);
     *score_out++ = e.score;
   }
+  std::vector<pipelines::Entity>().swap(ner_at(handle).last);  // read once: do not hold the memory until the next call
 }
 
 // Writes the head logits [types × count × count] of `count` token ids into out.
