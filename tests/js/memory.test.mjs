@@ -1,7 +1,7 @@
 // Requests that need more memory than WebAssembly allows fail with a clear Error, not an abort; repeated
 // calls do not grow the heap (nothing leaks).
 import { describe, expect, it } from 'vitest';
-import { AttnkitError, LinearAttentionState, NER, PrefixTrie, attention, gemm, init, performerProjection } from '../../dist/index.js';
+import { AttnkitError, KBQA, LinearAttentionState, NER, PrefixTrie, attention, gemm, init, performerProjection } from '../../dist/index.js';
 
 const stillWorks = () => expect(Array.from(gemm(new Float32Array([2]), new Float32Array([3]), { m: 1, n: 1, k: 1 }))).toEqual([6]);
 
@@ -39,5 +39,24 @@ describe('no leaks', () => {
     expect(kit.memoryBytes()).toBe(memoryBefore);
     ner.dispose();
     trie.dispose();
+  }, 120_000);
+
+  it('1,008 KBQA questions in every mode keep the heap at its size after warm-up', async () => {
+    const kit = await init();
+    const kbqa = await KBQA.load({ model: { url: new URL('../fixtures/tiny-kbqa/', import.meta.url) } });
+    const questions = ['你知道龙晶用繁体字怎么写吗？', '守望星光是哪家公司出品的？', '北京大学的校长是谁？', ''];
+    const modes = ['triple', 'subject', 'open-predicate'];
+    const ask = (i) => {
+      kbqa.ask(questions[i % questions.length], { beams: 1 + (i % 4), topK: 2, mode: modes[i % 3] });
+      try { kbqa.ask('北京', { beams: 100 }); } catch { /* the error path must not leak either */ }
+    };
+    // Both measurements follow the same question and mode (the handle keeps the last answers): 12 | 48, 1,008.
+    for (let i = 0; i < 48; ++i) ask(i);
+    const [memoryBefore, inUseBefore] = [kit.memoryBytes(), kit.heapBytesInUse()];
+    for (let i = 0; i < 1008; ++i) ask(i);
+    console.log(`KBQA: heap in use before ${inUseBefore} B, after 1,008 questions ${kit.heapBytesInUse()} B; memory ${memoryBefore} → ${kit.memoryBytes()} B`);
+    expect(kit.heapBytesInUse()).toBe(inUseBefore);
+    expect(kit.memoryBytes()).toBe(memoryBefore);
+    kbqa.dispose();
   }, 120_000);
 });
