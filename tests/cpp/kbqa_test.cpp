@@ -174,6 +174,11 @@ TEST(KnowledgeBase, ParsesKgClueLinesAndNamesTheBadLine) {
   EXPECT_EQ(message(" ||| b ||| c"), "knowledge base line 1: the subject is empty");
   EXPECT_EQ(message("a |||  ||| c"), "knowledge base line 1: the predicate is empty");
   EXPECT_EQ(message("\n \n"), "knowledge base: no triples");
+  // A long bad line is cut at a character boundary: 26 three-byte characters = 78 bytes, the 27th would pass 80.
+  std::string long_line;
+  for (int i = 0; i < 30; ++i) long_line += "龙";
+  EXPECT_EQ(message(long_line), "knowledge base line 1: expected \"subject ||| predicate ||| object\", got \"" +
+                                    long_line.substr(0, 78) + "…\"");
 }
 
 TEST(KnowledgeBase, SplitsTheSenseLabelOffTheSubject) {

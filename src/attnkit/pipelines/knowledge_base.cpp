@@ -15,6 +15,14 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+// The first ~80 bytes of a line for a message, cut at a UTF-8 character boundary.
+std::string excerpt(std::string_view line) {
+  if (line.size() <= 80) return std::string(line);
+  std::size_t cut = 80;
+  while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(line.substr(0, cut)) + "…";
+}
+
 void check(const Triple& t, std::size_t line) {
   if (t.subject.empty()) fail("knowledge base line ", line, ": the subject is empty");
   if (t.predicate.empty()) fail("knowledge base line ", line, ": the predicate is empty");
@@ -48,7 +56,7 @@ KnowledgeBase KnowledgeBase::parse(std::string_view text) {
     const std::size_t second = first == std::string_view::npos ? first : line.find(kSeparator, first + kSeparator.size());
     if (second == std::string_view::npos || line.find(kSeparator, second + kSeparator.size()) != std::string_view::npos)
       fail("knowledge base line ", line_number, ": expected \"subject ||| predicate ||| object\", got \"",
-           line.substr(0, 80), line.size() > 80 ? "…" : "", "\"");
+           excerpt(line), "\"");
     Triple t{std::string(trim(line.substr(0, first))),
              std::string(trim(line.substr(first + kSeparator.size(), second - first - kSeparator.size()))),
              std::string(trim(line.substr(second + kSeparator.size())))};
