@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 TRAINING_PACKAGES=(python3-torch libopenblas0-pthread python3-numpy)
 APT_PACKAGES=(emscripten libxsimd-dev wabt cmake ninja-build g++ clang libgtest-dev libbenchmark-dev nlohmann-json3-dev
               libclang-rt-14-dev
-              chromium)
+              chromium fonts-noto-cjk)  # CJK fonts: readable Chinese in the e2e screenshots
 [ "${1:-}" = "--training" ] && APT_PACKAGES+=("${TRAINING_PACKAGES[@]}")
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -1,44 +1,25 @@
-// The demo page: NER, a live softmax and a GEMM timing. Uses only the public package API.
-import { gemm, init, softmax } from 'attnkit';
+// The demo page: NER and KBQA in a Web Worker (AttnkitWorker), the attention lab on this thread. Uses only
+// the public package API.
+import { AttnkitWorker, init } from 'attnkit';
+import { startAttentionLab } from './attention-lab.js';
+import { startKbqaPanel } from './kbqa-panel.js';
 import { startNerPanel } from './ner-panel.js';
+import { plainError } from './plain-error.js';
 
 const $ = (id) => document.getElementById(id);
 
-function drawSoftmax() {
-  const values = $('logits').value.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
-  try {
-    const p = softmax(Float32Array.from(values), { rows: 1, cols: values.length });
-    $('bars').replaceChildren(...Array.from(p, (x) => {
-      const bar = document.createElement('div');
-      bar.className = 'bar';
-      bar.style.height = `${(x * 100).toFixed(1)}%`;
-      bar.innerHTML = `<span>${x.toFixed(3)}</span>`;
-      return bar;
-    }));
-  } catch (error) {
-    $('bars').innerHTML = `<p class="error">${error.message}</p>`;
-  }
-}
-
-function runGemm() {
-  const n = 512;
-  const a = Float32Array.from({ length: n * n }, () => Math.random() - 0.5);
-  const b = Float32Array.from({ length: n * n }, () => Math.random() - 0.5);
-  gemm(a, b, { m: n, n, k: n });
-  const start = performance.now();
-  gemm(a, b, { m: n, n, k: n });
-  const ms = performance.now() - start;
-  $('gemm-result').textContent = `${ms.toFixed(1)} ms — ${((2 * n ** 3) / ms / 1e6).toFixed(1)} GFLOP/s`;
-}
+// The page shell works offline after one visit (web/public/sw.js); the models come from attnkit's cache.
+if ('serviceWorker' in navigator) navigator.serviceWorker.register('./sw.js').catch(() => {});
 
 try {
   const kit = await init();
   $('status').textContent = `Ready: WebAssembly SIMD module loaded (${(kit.memoryBytes() / 2 ** 20).toFixed(0)} MiB memory).`;
-  $('logits').addEventListener('input', drawSoftmax);
-  $('run-gemm').addEventListener('click', runGemm);
-  drawSoftmax();
-  await startNerPanel();
+  startAttentionLab();
+  const worker = new AttnkitWorker();
+  // One worker runs requests in order: NER loads first (smaller), then KBQA.
+  await startNerPanel(worker);
+  await startKbqaPanel(worker);
 } catch (error) {
   $('status').className = 'error';
-  $('status').textContent = `Could not start attnkit: ${error.message}`;
+  $('status').textContent = plainError(error);
 }

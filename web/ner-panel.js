@@ -1,5 +1,7 @@
-// The NER panel: highlights entities with a colour per type; nested entities stack their underlines.
-import { NER } from 'attnkit';
+// The NER panel: highlights entities with a colour per type; nested entities stack their underlines. The
+// model runs in the worker; typing re-runs it, latest text wins.
+import { plainError } from './plain-error.js';
+import { showProgress } from './progress.js';
 
 const COLOURS = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42a5b3', '#f032e6', '#9a9a1f', '#e08f9e', '#008080'];
 const EXAMPLES = [
@@ -31,29 +33,35 @@ function render(text, entities, colourOf) {
   return html;
 }
 
-export async function startNerPanel() {
+export async function startNerPanel(worker) {
   const status = $('ner-status');
-  let ner;
+  let labels;
   try {
-    ner = await NER.load();
+    ({ result: { labels } } = await worker.loadNer({ onProgress: showProgress($('ner-progress'), status, 'NER model') }));
   } catch (error) {
     status.className = 'error';
-    status.textContent = `The NER model could not be loaded: ${error.message}`;
+    status.textContent = plainError(error);
     return;
   }
-  const colourOf = (type) => COLOURS[ner.labels.indexOf(type) % COLOURS.length];
-  $('ner-legend').innerHTML = ner.labels.map((l) => `<span><i style="background:${colourOf(l)}"></i>${l}</span>`).join('');
-  const run = () => {
+  const colourOf = (type) => COLOURS[labels.indexOf(type) % COLOURS.length];
+  $('ner-legend').innerHTML = labels.map((l) => `<span><i style="background:${colourOf(l)}"></i>${l}</span>`).join('');
+  let latest = 0;
+  const run = async () => {
     const text = $('ner-input').value;
-    const start = performance.now();
-    const entities = ner.extract(text);
-    const ms = performance.now() - start;
-    status.className = 'note';
-    status.textContent = `${entities.length} entities in ${ms.toFixed(1)} ms (WebAssembly, this thread)`;
-    $('ner-highlighted').innerHTML = render(text, entities, colourOf);
-    $('ner-table').tBodies[0].innerHTML = entities.slice(0, MAX_ROWS).map((e) =>
-      `<tr data-type="${e.type}"><td>${escape(e.text)}</td><td><i style="color:${colourOf(e.type)}">■</i> ${e.type}</td>` +
-      `<td>${e.start}–${e.end}</td><td>${e.score.toFixed(3)}</td></tr>`).join('');
+    const ticket = ++latest;
+    try {
+      const { result: entities, ms } = await worker.extract(text);
+      if (ticket !== latest) return;  // a newer text is on its way
+      status.className = 'note';
+      status.textContent = `${entities.length} entities in ${ms.toFixed(1)} ms (WebAssembly, in a Web Worker)`;
+      $('ner-highlighted').innerHTML = render(text, entities, colourOf);
+      $('ner-table').tBodies[0].innerHTML = entities.slice(0, MAX_ROWS).map((e) =>
+        `<tr data-type="${e.type}"><td>${escape(e.text)}</td><td><i style="color:${colourOf(e.type)}">■</i> ${e.type}</td>` +
+        `<td>${e.start}–${e.end}</td><td>${e.score.toFixed(3)}</td></tr>`).join('');
+    } catch (error) {
+      status.className = 'error';
+      status.textContent = plainError(error);
+    }
   };
   $('ner-examples').replaceChildren(...EXAMPLES.map((text, i) => {
     const button = document.createElement('button');
@@ -62,5 +70,5 @@ export async function startNerPanel() {
     return button;
   }));
   $('ner-input').addEventListener('input', run);
-  run();
+  await run();
 }

@@ -4,10 +4,15 @@ import { defineConfig } from 'vite';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
+// The demo is served under a strict Content-Security-Policy: no eval, only WebAssembly compilation
+// ('wasm-unsafe-eval'); inline style attributes are allowed (entity highlighting sets colours).
+export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; " +
+  "style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'";
+
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   resolve: { alias: { attnkit: `${repoRoot}dist/index.js` } },
-  server: { fs: { allow: [repoRoot] } },
+  server: { fs: { allow: [repoRoot] }, headers: { 'Content-Security-Policy': CSP } },
   // The loader finds attnkit.wasm beside itself via import.meta.url: keep it out of pre-bundling.
   optimizeDeps: { exclude: ['attnkit'] },
   build: { outDir: `${repoRoot}dist/web`, emptyOutDir: true, target: 'es2022' },

@@ -105,6 +105,23 @@ TEST(Seq2Seq, RejectsSequencesPastMaxLengthAndForeignCaches) {
   EXPECT_THROW(tiny.model.step({&foreign}, {5}, next), Error);
 }
 
+TEST(Seq2Seq, TheBundledKbqaModelMatchesItsPyTorchReference) {
+  const std::string dir = std::string(ATTNKIT_MODELS_DIR) + "/kbqa-kgclue/";
+  const std::string bytes = read_file(dir + "model.safetensors");
+  const model::Seq2Seq bundled(model::parse_config(read_file(dir + "config.json")),
+                               model::SafeTensors::parse({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()}));
+  const auto reference = nlohmann::json::parse(read_file(dir + "reference.json"));
+  float worst = 0;
+  for (const auto& c : reference["cases"]) {
+    const auto out = bundled.log_probs(c["source"], c["target"]);
+    const std::vector<std::size_t> ids = c["logit_ids"];
+    for (std::size_t t = 0; t < c["logits"].size(); ++t)
+      for (std::size_t j = 0; j < ids.size(); ++j)
+        worst = std::max(worst, std::fabs(out[t * bundled.vocab_size() + ids[j]] - c["logits"][t][j].get<float>()));
+  }
+  EXPECT_LT(worst, 1e-3f);
+}
+
 TEST(Kbqa, ExhaustiveBeamsReproduceEveryEntryProbabilityFromPyTorch) {
   const auto kbqa = tiny_kbqa(read_file(kTiny + "kb.txt"));
   const auto reference = nlohmann::json::parse(read_file(kTiny + "reference.json"));

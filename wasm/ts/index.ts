@@ -17,4 +17,5 @@ export {
 } from './decoding.js';
 export { NER, type Entity } from './ner.js';
 export { KBQA, type Answer, type AskOptions, type KbqaMode, type KbqaLoadOptions, type KnowledgeSource, type TripleInput } from './kbqa.js';
-export type { ModelSource } from './model-files.js';
+export type { ModelSource, FetchOptions, ProgressCallback } from './model-files.js';
+export { AttnkitWorker, type Timed } from './worker-client.js';

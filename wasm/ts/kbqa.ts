@@ -5,7 +5,7 @@ import type { AttnkitWasmModule } from './attnkit.mjs';
 import { AttnkitError } from './errors.js';
 import { withHeap } from './heap.js';
 import { init, loadedModule } from './loader.js';
-import { type ModelSource, loadModelFiles, readBytes } from './model-files.js';
+import { type FetchOptions, type ModelSource, directoryUrl, loadModelFiles, progressSum, readBytes } from './model-files.js';
 import { OwnedHandle, readHandle } from './owned.js';
 import { optionalSize, requireChoice, toInt32Array } from './validate.js';
 
@@ -39,7 +39,7 @@ export type TripleInput = readonly [string, string, string] | { subject: string;
 /** KB text ("S ||| P ||| O" a line), { url } of such a file, or triples. */
 export type KnowledgeSource = string | { url: string | URL } | readonly TripleInput[];
 
-export interface KbqaLoadOptions {
+export interface KbqaLoadOptions extends FetchOptions {
   /** The seq2seq model directory (default: the bundled KgCLUE model). */
   model?: ModelSource;
   /** The knowledge base (default: kb.txt in the model directory; for the bundled model, the KgCLUE triples). */
@@ -62,21 +62,20 @@ function tripleLine(where: string, triple: TripleInput, index: number): string {
   return fields.join(' ||| ');
 }
 
-async function knowledgeText(where: string, kb: KnowledgeSource | undefined, defaultUrl: URL): Promise<string> {
+async function knowledgeText(where: string, kb: KnowledgeSource | undefined, defaultUrl: URL,
+                             fetchOptions: FetchOptions): Promise<string> {
   if (typeof kb === 'string') return kb;
   if (Array.isArray(kb)) return kb.map((t, i) => tripleLine(where, t, i)).join('\n');
   if (kb === undefined || (typeof kb === 'object' && kb !== null && 'url' in kb)) {
     const url = kb === undefined ? new URL('kb.txt', defaultUrl) : new URL(String(kb.url), defaultUrl);
-    return new TextDecoder().decode(await readBytes(where, url));
+    return new TextDecoder().decode(await readBytes(where, url, fetchOptions));
   }
   throw new AttnkitError(`${where}: kb must be KB text, { url }, or an array of triples`);
 }
 
 /** Where kb.txt is looked for when no kb is given: the model's directory (the bundled one by default). */
 function modelDirectory(model: ModelSource | undefined): URL {
-  if (!model?.url) return DEFAULT_MODEL;
-  const url = new URL(String(model.url), DEFAULT_MODEL);
-  return url.href.endsWith('/') ? url : new URL(`${url.href}/`);
+  return directoryUrl(model?.url ?? DEFAULT_MODEL, DEFAULT_MODEL);
 }
 
 export class KBQA extends OwnedHandle {
@@ -94,15 +93,19 @@ export class KBQA extends OwnedHandle {
     this.vocabSize = mod.kbqaVocabSize(handle);
   }
 
-  /** Loads a model and a KB; both default to the bundled KgCLUE ones (no network). */
+  /**
+   * Loads a model and a KB; both default to the bundled KgCLUE ones (no network in Node; in browsers they
+   * are fetched from beside the package once, then read from the Cache API).
+   */
   static async load(options: KbqaLoadOptions = {}): Promise<KBQA> {
     const where = 'KBQA.load';
     if (typeof options !== 'object' || options === null) throw new AttnkitError(`${where}: options must be an object`);
     await init();
     const mod = loadedModule(where);
+    const [modelProgress, kbProgress] = progressSum(options.onProgress, 2);
     const [files, kbText] = await Promise.all([
-      loadModelFiles(where, options.model ?? {}, DEFAULT_MODEL),
-      knowledgeText(where, options.kb, modelDirectory(options.model)),
+      loadModelFiles(where, { cache: options.cache, ...options.model, onProgress: modelProgress }, DEFAULT_MODEL),
+      knowledgeText(where, options.kb, modelDirectory(options.model), { cache: options.cache, onProgress: kbProgress }),
     ]);
     const handle = withHeap(mod, where, (heap) => {
       const handleOut = heap.alloc(4);

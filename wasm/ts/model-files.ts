@@ -1,5 +1,7 @@
 // Fetching a model directory (config.json, model.safetensors, vocab.txt): from the files the caller
 // passes, from a URL (browser fetch, or a file: URL read from disk in Node), or the bundled default.
+// In browsers, fetched files are kept in the Cache API (cache 'attnkit-models'), so a page works offline
+// after its first load; progress is reported while the bytes stream in.
 import { AttnkitError } from './errors.js';
 
 export interface ModelFiles {
@@ -8,11 +10,58 @@ export interface ModelFiles {
   vocab: string;
 }
 
-export interface ModelSource {
+/** Bytes received so far and the total expected (0 when the server does not say). */
+export type ProgressCallback = (loaded: number, total: number) => void;
+
+export interface FetchOptions {
+  /** Keep fetched files in the Cache API and read them from there next time (default true where it exists). */
+  cache?: boolean;
+  /** Called as file bytes arrive (summed over the files of one load). */
+  onProgress?: ProgressCallback;
+}
+
+export interface ModelSource extends FetchOptions {
   /** A directory URL holding config.json, model.safetensors and vocab.txt (ends with '/'). */
   url?: string | URL;
   /** The three files themselves. */
   files?: { config: string | object; weights: Uint8Array | ArrayBuffer; vocab: string };
+}
+
+const CACHE_NAME = 'attnkit-models';
+
+/** Sums the progress of several concurrent downloads into one callback. */
+export function progressSum(onProgress: ProgressCallback | undefined, parts: number): ProgressCallback[] {
+  const loaded = new Array<number>(parts).fill(0);
+  const total = new Array<number>(parts).fill(0);
+  return loaded.map((_, i) => (l: number, t: number) => {
+    loaded[i] = l;
+    total[i] = t;
+    onProgress?.(loaded.reduce((a, b) => a + b, 0), total.reduce((a, b) => a + b, 0));
+  });
+}
+
+async function readStream(response: Response, onProgress?: ProgressCallback): Promise<Uint8Array> {
+  const total = Number(response.headers.get('content-length') ?? 0);
+  if (!response.body || !onProgress) {
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    onProgress?.(bytes.length, total || bytes.length);
+    return bytes;
+  }
+  const chunks: Uint8Array[] = [];
+  let loaded = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    loaded += value.length;
+    onProgress(loaded, Math.max(total, loaded));
+  }
+  const bytes = new Uint8Array(loaded);
+  let at = 0;
+  for (const chunk of chunks) { bytes.set(chunk, at); at += chunk.length; }
+  onProgress(loaded, loaded);
+  return bytes;
 }
 
 function isNodeFileUrl(url: URL): boolean {
@@ -21,19 +70,41 @@ function isNodeFileUrl(url: URL): boolean {
 }
 
 /** The bytes at `url`: fetched, or read from disk for a file: URL in Node. */
-export async function readBytes(where: string, url: URL): Promise<Uint8Array> {
+export async function readBytes(where: string, url: URL, options: FetchOptions = {}): Promise<Uint8Array> {
   if (isNodeFileUrl(url)) {
     const fsModule = 'node:fs/promises';
     const fs = (await import(/* @vite-ignore */ fsModule)) as { readFile(path: URL): Promise<Uint8Array> };
     try {
-      return new Uint8Array(await fs.readFile(url));
+      const bytes = new Uint8Array(await fs.readFile(url));
+      options.onProgress?.(bytes.length, bytes.length);
+      return bytes;
     } catch (error) {
       throw new AttnkitError(`${where}: could not read ${url.href} (${(error as Error).message})`);
     }
   }
-  const response = await fetch(url);
+  const cache = options.cache !== false && typeof caches !== 'undefined' && /^https?:$/.test(url.protocol)
+    ? await caches.open(CACHE_NAME).catch(() => undefined) : undefined;
+  const cached = await cache?.match(url.href);
+  if (cached) return readStream(cached, options.onProgress);
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    throw new AttnkitError(`${where}: could not load ${url.href} (${(error as Error).message}; offline and not cached yet?)`);
+  }
   if (!response.ok) throw new AttnkitError(`${where}: could not load ${url.href} (HTTP ${response.status})`);
-  return new Uint8Array(await response.arrayBuffer());
+  const bytes = await readStream(response, options.onProgress);
+  if (cache) {
+    const headers = { 'content-type': response.headers.get('content-type') ?? 'application/octet-stream', 'content-length': String(bytes.length) };
+    await cache.put(url.href, new Response(bytes as Uint8Array<ArrayBuffer>, { headers })).catch(() => { /* quota: usable, just not cached */ });
+  }
+  return bytes;
+}
+
+/** `url` resolved against `base`, as a directory (bundlers may drop the trailing '/' of a directory URL). */
+export function directoryUrl(url: string | URL, base: URL): URL {
+  const resolved = new URL(String(url), base);
+  return resolved.href.endsWith('/') ? resolved : new URL(`${resolved.href}/`);
 }
 
 export async function loadModelFiles(where: string, source: ModelSource, defaultUrl: URL): Promise<ModelFiles> {
@@ -49,10 +120,10 @@ export async function loadModelFiles(where: string, source: ModelSource, default
       vocab,
     };
   }
-  const base = new URL(String(source.url ?? defaultUrl), defaultUrl);
-  const directory = base.href.endsWith('/') ? base : new URL(`${base.href}/`);
+  const directory = directoryUrl(source.url ?? defaultUrl, defaultUrl);
   const decoder = new TextDecoder();
-  const [config, weights, vocab] = await Promise.all(
-    ['config.json', 'model.safetensors', 'vocab.txt'].map((name) => readBytes(where, new URL(name, directory))));
+  const progress = progressSum(source.onProgress, 3);
+  const [config, weights, vocab] = await Promise.all(['config.json', 'model.safetensors', 'vocab.txt'].map(
+    (name, i) => readBytes(where, new URL(name, directory), { cache: source.cache, onProgress: progress[i] })));
   return { config: decoder.decode(config), weights, vocab: decoder.decode(vocab) };
 }

@@ -1,0 +1,45 @@
+// The bundled default KBQA model and KB (web/models/kbqa-kgclue → dist/models/kbqa-kgclue): KBQA.load()
+// with no argument, parity with the PyTorch reference the trainer wrote (fp16 weights evaluated in fp32),
+// and answers on KgCLUE dev questions.
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { KBQA, init } from '../../dist/index.js';
+
+const modelDir = new URL('../../web/models/kbqa-kgclue/', import.meta.url);
+const reference = JSON.parse(readFileSync(new URL('reference.json', modelDir), 'utf8'));
+const dev = readFileSync(new URL('../../../shared/data/kgclue/dev.json', import.meta.url), 'utf8')
+  .split('\n').filter(Boolean).map((l) => JSON.parse(l));
+let kbqa;
+
+beforeAll(async () => {
+  await init();
+  kbqa = await KBQA.load();
+});
+
+describe('the bundled KgCLUE model and KB', () => {
+  it('loads with no argument and no network: the 20,000 triples of train + dev', () => {
+    expect(kbqa.size).toBe(20000);
+  });
+
+  it('computes the same log-probabilities as PyTorch (max |Δ| ≤ 1e-3 at every 7th vocabulary id)', () => {
+    let worst = 0;
+    for (const c of reference.cases) {
+      const out = kbqa.logProbs(c.source, c.target);
+      const vocab = out.length / c.target.length;
+      c.logits.forEach((row, t) => row.forEach((v, j) => {
+        worst = Math.max(worst, Math.abs(v - out[t * vocab + c.logit_ids[j]]));
+      }));
+    }
+    expect(worst).toBeLessThanOrEqual(1e-3);
+  });
+
+  it('answers most of the first 100 dev questions with the gold triple, every answer from the KB', () => {
+    let right = 0;
+    for (const row of dev.slice(0, 100)) {
+      const [best] = kbqa.ask(row.question, { beams: 4 });
+      right += `${best.subject} ||| ${best.predicate} ||| ${best.object}` === row.answer;
+      expect(best.score).toBeGreaterThan(0);
+    }
+    expect(right).toBeGreaterThanOrEqual(90);
+  });
+});

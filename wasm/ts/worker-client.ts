@@ -1,0 +1,101 @@
+// AttnkitWorker: NER and KBQA in a Web Worker, so a page never freezes while a model loads or runs.
+//   const worker = new AttnkitWorker();
+//   await worker.loadNer({ onProgress: (loaded, total) => … });
+//   const { result: entities, ms } = await worker.extract('…');
+import { AttnkitError } from './errors.js';
+import type { Answer, AskOptions, KbqaLoadOptions } from './kbqa.js';
+import type { ModelSource, ProgressCallback } from './model-files.js';
+import type { Entity } from './ner.js';
+import type { Reply, Request } from './worker-protocol.js';
+
+/** A worker's answer and how long the work took inside the worker. */
+export interface Timed<T> {
+  result: T;
+  ms: number;
+}
+
+/** URLs as absolute strings (URL objects cannot cross postMessage; relative ones resolve against the page). */
+function absolute(url: string | URL): string {
+  const base = (globalThis as { location?: { href: string } }).location?.href;
+  return base ? new URL(String(url), base).href : String(url);
+}
+
+function cloneableModel(source: ModelSource | undefined): ModelSource | undefined {
+  return source?.url ? { ...source, url: absolute(source.url) } : source;
+}
+
+type Pending = { resolve: (r: Timed<unknown>) => void; reject: (e: Error) => void; onProgress?: ProgressCallback };
+
+type RequestOf<M extends Request['method']> = Extract<Request, { method: M }>;
+
+export class AttnkitWorker {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+
+  /** Starts the bundled worker script, or adopts a Worker you created from `attnkit/worker` yourself. */
+  constructor(worker?: Worker) {
+    this.worker = worker ?? new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    this.worker.addEventListener('message', (event: MessageEvent<Reply>) => this.receive(event.data));
+    this.worker.addEventListener('error', (event: ErrorEvent) => {
+      const error = new AttnkitError(`attnkit worker failed: ${event.message || 'the worker script could not start'}`);
+      for (const p of this.pending.values()) p.reject(error);
+      this.pending.clear();
+    });
+  }
+
+  private receive(reply: Reply): void {
+    const p = this.pending.get(reply.id);
+    if (!p) return;
+    if ('progress' in reply) {
+      p.onProgress?.(...reply.progress);
+      return;
+    }
+    this.pending.delete(reply.id);
+    if ('error' in reply) p.reject(new AttnkitError(reply.error));
+    else p.resolve({ result: reply.result, ms: reply.ms });
+  }
+
+  private call<M extends Request['method'], T>(method: M, args: RequestOf<M>['args'], onProgress?: ProgressCallback): Promise<Timed<T>> {
+    const id = this.nextId++;
+    return new Promise<Timed<T>>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (r: Timed<unknown>) => void, reject, onProgress });
+      this.worker.postMessage({ id, method, args } as Request);
+    });
+  }
+
+  /** Loads the WebAssembly module in the worker (the load calls do it too). */
+  init(): Promise<Timed<null>> {
+    return this.call('init', []);
+  }
+
+  /** NER.load in the worker; same sources as NER.load, with progress reported here. */
+  loadNer(source: ModelSource = {}): Promise<Timed<{ labels: string[] }>> {
+    const { onProgress, ...rest } = source;
+    return this.call('nerLoad', [cloneableModel(rest) ?? {}], onProgress);
+  }
+
+  extract(text: string): Promise<Timed<Entity[]>> {
+    return this.call('nerExtract', [text]);
+  }
+
+  /** KBQA.load in the worker; KB and model as KBQA.load, with progress reported here. */
+  loadKbqa(options: KbqaLoadOptions = {}): Promise<Timed<{ size: number }>> {
+    const { onProgress, ...rest } = options;
+    if (rest.model?.onProgress) throw new AttnkitError('AttnkitWorker.loadKbqa: pass onProgress at the top level');
+    const kb = rest.kb && typeof rest.kb === 'object' && 'url' in rest.kb ? { url: absolute(rest.kb.url) } : rest.kb;
+    return this.call('kbqaLoad', [{ ...rest, model: cloneableModel(rest.model), kb }], onProgress);
+  }
+
+  ask(question: string, options: AskOptions = {}): Promise<Timed<Answer[]>> {
+    return this.call('kbqaAsk', [question, options]);
+  }
+
+  /** Stops the worker; pending calls fail. */
+  terminate(): void {
+    this.worker.terminate();
+    const error = new AttnkitError('attnkit worker was terminated');
+    for (const p of this.pending.values()) p.reject(error);
+    this.pending.clear();
+  }
+}
