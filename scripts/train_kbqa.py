@@ -10,9 +10,8 @@ Augmentation: with probability --substitute, a question's subject name is replac
 subject's name (target changed to match), so the model learns to copy names rather than remember them.
 The vocabulary covers the training questions and the whole KB (train + dev triples), so no KB character
 is [UNK]. Run with Debian's Python and torch, in the background:
-  /usr/bin/python3 scripts/train_kbqa.py --out web/models/kbqa-kgclue [--epochs 12]
+  /usr/bin/python3 scripts/train_kbqa.py [--out web/models/kbqa-kgclue] [--epochs 10]
 """
-import argparse
 import json
 import math
 import pathlib
@@ -28,6 +27,7 @@ from attnkit_py import safetensors_io  # noqa: E402
 from attnkit_py.model import state_tensors  # noqa: E402
 from attnkit_py.seq2seq import UniLM, seq2seq_weights  # noqa: E402
 from attnkit_py.tokenizer import build_vocab  # noqa: E402
+from attnkit_py.training import optimiser, training_arguments  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
@@ -113,17 +113,9 @@ def evaluate(model, examples, batch_size=128):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--out", default=str(ROOT / "web" / "models" / "kbqa-kgclue"))
-    parser.add_argument("--epochs", type=int, default=12)
-    parser.add_argument("--hidden", type=int, default=256)
-    parser.add_argument("--layers", type=int, default=4)
-    parser.add_argument("--heads", type=int, default=4)
-    parser.add_argument("--batch", type=int, default=32)
-    parser.add_argument("--lr", type=float, default=5e-4)
+    parser = training_arguments(ROOT / "web" / "models" / "kbqa-kgclue", 10,
+                                "use only this many training questions (smoke tests)")
     parser.add_argument("--substitute", type=float, default=0.3)
-    parser.add_argument("--limit", type=int, default=0, help="use only this many training questions (smoke tests)")
-    parser.add_argument("--seed", type=int, default=42)
     args = parser.parse_args()
     torch.set_num_threads(2)
     torch.manual_seed(args.seed)
@@ -155,11 +147,7 @@ def main():
     model = UniLM(cfg)
     params = sum(p.numel() for p in model.parameters())
     print(f"train {len(train_rows)} dev {len(dev)} vocab {cfg['vocab_size']} params {params / 1e6:.2f}M", flush=True)
-    steps = args.epochs * math.ceil(len(train_rows) / args.batch)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
-    warmup = min(500, steps // 10)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min(1.0, (s + 1) / warmup) * max(0.0, 1 - s / steps) if warmup else 1.0)
+    optimizer, schedule = optimiser(model, args.lr, args.epochs, len(train_rows), args.batch)
     best, best_state = math.inf, None
     for epoch in range(args.epochs):
         model.train()

@@ -5,11 +5,9 @@ reference.json (token ids → head logits, computed in fp32 from the fp16-rounde
 
 Validation split: every 10th line of train.json (the official dev set is not provided).
 Run with Debian's Python and torch (python3-torch, libopenblas0-pthread), in the background:
-  /usr/bin/python3 scripts/train_ner.py --out web/models/ner-cluener [--epochs 30]
+  /usr/bin/python3 scripts/train_ner.py [--out web/models/ner-cluener] [--epochs 24]
 """
-import argparse
 import json
-import math
 import pathlib
 import random
 import sys
@@ -22,6 +20,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from attnkit_py import safetensors_io  # noqa: E402
 from attnkit_py.model import SpanNer, multilabel_categorical_crossentropy, state_tensors  # noqa: E402
 from attnkit_py.tokenizer import build_vocab  # noqa: E402
+from attnkit_py.training import optimiser, training_arguments  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
@@ -132,19 +131,11 @@ def evaluate(model, items, batch_size=64):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--out", default=str(ROOT / "web" / "models" / "ner-cluener"))
-    parser.add_argument("--epochs", type=int, default=30)
-    parser.add_argument("--hidden", type=int, default=256)
-    parser.add_argument("--layers", type=int, default=4)
-    parser.add_argument("--heads", type=int, default=4)
-    parser.add_argument("--batch", type=int, default=32)
-    parser.add_argument("--lr", type=float, default=5e-4)
+    parser = training_arguments(ROOT / "web" / "models" / "ner-cluener", 24,
+                                "use only this many training sentences (smoke tests)")
     parser.add_argument("--max-length", type=int, default=128)
-    parser.add_argument("--limit", type=int, default=0, help="use only this many training sentences (smoke tests)")
     parser.add_argument("--substitute", type=float, default=0.0,
                         help="entity-substitution augmentation: probability of replacing each entity per epoch")
-    parser.add_argument("--seed", type=int, default=42)
     args = parser.parse_args()
     torch.set_num_threads(2)
     torch.manual_seed(args.seed)
@@ -184,11 +175,7 @@ def main():
     model = SpanNer(cfg)
     params = sum(p.numel() for p in model.parameters())
     print(f"train {len(train)} val {len(val)} vocab {cfg['vocab_size']} params {params / 1e6:.2f}M", flush=True)
-    steps = args.epochs * math.ceil(len(train) / args.batch)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
-    warmup = min(500, steps // 10)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min(1.0, (s + 1) / warmup) * max(0.0, 1 - s / steps) if warmup else 1.0)
+    optimizer, schedule = optimiser(model, args.lr, args.epochs, len(train), args.batch)
     best, best_state = -1.0, None
     for epoch in range(args.epochs):
         model.train()

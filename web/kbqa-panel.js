@@ -1,4 +1,5 @@
 // The question-answering panel: the best KB entry, the triple it came from and the top-k alternatives.
+import { exampleButtons } from './examples.js';
 import { plainError } from './plain-error.js';
 import { showProgress } from './progress.js';
 
@@ -39,12 +40,7 @@ export async function startKbqaPanel(worker) {
       status.textContent = plainError(error);
     }
   };
-  $('kbqa-examples').replaceChildren(...EXAMPLES.map((text, i) => {
-    const button = document.createElement('button');
-    button.textContent = `Example ${i + 1}`;
-    button.addEventListener('click', () => { $('kbqa-input').value = text; ask(); });
-    return button;
-  }));
+  exampleButtons($('kbqa-examples'), EXAMPLES, (text) => { $('kbqa-input').value = text; ask(); });
   $('kbqa-form').addEventListener('submit', (event) => { event.preventDefault(); ask(); });
   await ask();
 }

@@ -1,5 +1,6 @@
 // The NER panel: highlights entities with a colour per type; nested entities stack their underlines. The
 // model runs in the worker; typing re-runs it, latest text wins.
+import { exampleButtons } from './examples.js';
 import { plainError } from './plain-error.js';
 import { showProgress } from './progress.js';
 
@@ -63,12 +64,7 @@ export async function startNerPanel(worker) {
       status.textContent = plainError(error);
     }
   };
-  $('ner-examples').replaceChildren(...EXAMPLES.map((text, i) => {
-    const button = document.createElement('button');
-    button.textContent = `Example ${i + 1}`;
-    button.addEventListener('click', () => { $('ner-input').value = text; run(); });
-    return button;
-  }));
+  exampleButtons($('ner-examples'), EXAMPLES, (text) => { $('ner-input').value = text; run(); });
   $('ner-input').addEventListener('input', run);
   await run();
 }

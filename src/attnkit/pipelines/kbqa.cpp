@@ -5,27 +5,12 @@
 #include <unordered_map>
 
 #include "attnkit/core/error.hpp"
+#include "attnkit/pipelines/model_checks.hpp"
 
 namespace attnkit::pipelines {
 namespace {
 
 constexpr std::size_t kMaxBeams = 64;
-
-model::EncoderConfig checked_config(std::string_view config_json, const text::Tokenizer& tokenizer) {
-  auto config = model::parse_config(config_json);
-  if (config.model_type != "attnkit-seq2seq")
-    fail("KBQA: config.json is a '", config.model_type, "' model, not an 'attnkit-seq2seq' model");
-  if (tokenizer.vocab_size() != config.vocab_size)
-    fail("KBQA: vocab.txt has ", tokenizer.vocab_size(), " tokens but config.json says vocab_size ", config.vocab_size);
-  if (config.max_length < 8) fail("KBQA: max_length ", config.max_length, " is too small");
-  return config;
-}
-
-std::int32_t required_token(const text::Tokenizer& tokenizer, const char* token) {
-  const std::int32_t id = tokenizer.id(token);
-  if (id < 0) fail("KBQA: vocab.txt has no ", token, " token");
-  return id;
-}
 
 // row ← log p renormalised over the tokens the trie allows after `node` (EOS where an entry ends there),
 // −∞ elsewhere: the seed's renormalisation over the allowed ids.
@@ -51,10 +36,10 @@ Kbqa::Kbqa(std::string_view config_json, View<const std::uint8_t> safetensors, s
 
 Kbqa::Kbqa(std::string_view config_json, const model::SafeTensors& weights, text::Tokenizer tokenizer, KnowledgeBase kb)
     : tokenizer_(std::move(tokenizer)),
-      model_(checked_config(config_json, tokenizer_), weights),
+      model_(checked_config("KBQA", config_json, tokenizer_, "attnkit-seq2seq"), weights),
       kb_(std::move(kb)),
-      cls_(required_token(tokenizer_, "[CLS]")),
-      sep_(required_token(tokenizer_, "[SEP]")) {
+      cls_(required_token("KBQA", tokenizer_, "[CLS]")),
+      sep_(required_token("KBQA", tokenizer_, "[SEP]")) {
   build_tries();
 }
 

@@ -4,38 +4,20 @@
 #include <cmath>
 
 #include "attnkit/core/error.hpp"
+#include "attnkit/pipelines/model_checks.hpp"
 
 namespace attnkit::pipelines {
-namespace {
-
-model::EncoderConfig checked_config(std::string_view config_json, const text::Tokenizer& tokenizer) {
-  auto config = model::parse_config(config_json);
-  if (config.model_type != "attnkit-encoder")
-    fail("NER: config.json is a '", config.model_type, "' model, not an 'attnkit-encoder' with a span head");
-  if (tokenizer.vocab_size() != config.vocab_size)
-    fail("NER: vocab.txt has ", tokenizer.vocab_size(), " tokens but config.json says vocab_size ", config.vocab_size);
-  if (config.max_length < 8) fail("NER: max_length ", config.max_length, " is too small for windows");
-  return config;
-}
-
-std::int32_t required_token(const text::Tokenizer& tokenizer, const char* token) {
-  const std::int32_t id = tokenizer.id(token);
-  if (id < 0) fail("NER: vocab.txt has no ", token, " token");
-  return id;
-}
-
-}  // namespace
 
 Ner::Ner(std::string_view config_json, View<const std::uint8_t> safetensors, std::string_view vocab)
     : Ner(config_json, model::SafeTensors::parse(safetensors), text::Tokenizer::from_vocab(vocab)) {}
 
 Ner::Ner(std::string_view config_json, const model::SafeTensors& weights, text::Tokenizer tokenizer)
     : tokenizer_(std::move(tokenizer)),
-      config_(checked_config(config_json, tokenizer_)),
+      config_(checked_config("NER", config_json, tokenizer_, "attnkit-encoder")),
       encoder_(config_, weights),
       head_(config_, weights),
-      cls_(required_token(tokenizer_, "[CLS]")),
-      sep_(required_token(tokenizer_, "[SEP]")) {}
+      cls_(required_token("NER", tokenizer_, "[CLS]")),
+      sep_(required_token("NER", tokenizer_, "[SEP]")) {}
 
 void Ner::extract_window(const std::vector<text::Token>& tokens, std::size_t first, std::size_t last,
                          std::size_t keep_from, std::size_t keep_to, std::vector<Entity>& out) const {

@@ -1,0 +1,31 @@
+"""What the training scripts share: their common arguments and the optimiser with its schedule."""
+import argparse
+import math
+
+import torch
+
+
+def training_arguments(out_default, epochs, limit_help, **sizes):
+    """An ArgumentParser with --out, --epochs, model sizes (hidden, layers, heads; defaults = the shipped
+    models'), --batch, --lr, --limit and --seed; scripts add their own arguments to it."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", default=str(out_default))
+    parser.add_argument("--epochs", type=int, default=epochs)
+    parser.add_argument("--hidden", type=int, default=sizes.get("hidden", 192))
+    parser.add_argument("--layers", type=int, default=sizes.get("layers", 3))
+    parser.add_argument("--heads", type=int, default=sizes.get("heads", 3))
+    parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument("--lr", type=float, default=sizes.get("lr", 7e-4))
+    parser.add_argument("--limit", type=int, default=0, help=limit_help)
+    parser.add_argument("--seed", type=int, default=42)
+    return parser
+
+
+def optimiser(model, lr, epochs, examples, batch):
+    """AdamW (weight decay 0.01) with linear warm-up over min(500, 10%) of the steps, then linear decay to 0."""
+    steps = epochs * math.ceil(examples / batch)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
+    warmup = min(500, steps // 10)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min(1.0, (s + 1) / warmup) * max(0.0, 1 - s / steps) if warmup else 1.0)
+    return optimizer, schedule
