@@ -15,7 +15,6 @@ is [UNK]. Run with Debian's Python and torch, in the background:
 import json
 import math
 import pathlib
-import random
 import sys
 import time
 
@@ -27,7 +26,7 @@ from attnkit_py import safetensors_io  # noqa: E402
 from attnkit_py.model import state_tensors  # noqa: E402
 from attnkit_py.seq2seq import UniLM, seq2seq_weights  # noqa: E402
 from attnkit_py.tokenizer import build_vocab  # noqa: E402
-from attnkit_py.training import optimiser, training_arguments  # noqa: E402
+from attnkit_py.training import optimiser, prepare_run, training_arguments  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
@@ -117,11 +116,7 @@ def main():
                                 "use only this many training questions (smoke tests)")
     parser.add_argument("--substitute", type=float, default=0.3)
     args = parser.parse_args()
-    torch.set_num_threads(2)
-    torch.manual_seed(args.seed)
-    rng = random.Random(args.seed)
-    out = pathlib.Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    rng, out = prepare_run(args)
 
     train_rows = read_kgclue(DATA / "kgclue" / "train.json")
     dev_rows = read_kgclue(DATA / "kgclue" / "dev.json")

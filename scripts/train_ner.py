@@ -9,7 +9,6 @@ Run with Debian's Python and torch (python3-torch, libopenblas0-pthread), in the
 """
 import json
 import pathlib
-import random
 import sys
 import time
 
@@ -20,7 +19,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from attnkit_py import safetensors_io  # noqa: E402
 from attnkit_py.model import SpanNer, multilabel_categorical_crossentropy, state_tensors  # noqa: E402
 from attnkit_py.tokenizer import build_vocab  # noqa: E402
-from attnkit_py.training import optimiser, training_arguments  # noqa: E402
+from attnkit_py.training import optimiser, prepare_run, training_arguments  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
@@ -137,11 +136,7 @@ def main():
     parser.add_argument("--substitute", type=float, default=0.0,
                         help="entity-substitution augmentation: probability of replacing each entity per epoch")
     args = parser.parse_args()
-    torch.set_num_threads(2)
-    torch.manual_seed(args.seed)
-    rng = random.Random(args.seed)
-    out = pathlib.Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    rng, out = prepare_run(args)
 
     rows = read_cluener(DATA / "cluener" / "train.json")
     if args.limit:

@@ -1,6 +1,8 @@
 """What the training scripts share: their common arguments and the optimiser with its schedule."""
 import argparse
 import math
+import pathlib
+import random
 
 import torch
 
@@ -29,3 +31,12 @@ def optimiser(model, lr, epochs, examples, batch):
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda s: min(1.0, (s + 1) / warmup) * max(0.0, 1 - s / steps) if warmup else 1.0)
     return optimizer, schedule
+
+
+def prepare_run(args):
+    """Two threads (the machines have 2 cores), seeded torch and Python RNGs, the output directory made."""
+    torch.set_num_threads(2)
+    torch.manual_seed(args.seed)
+    out = pathlib.Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    return random.Random(args.seed), out
