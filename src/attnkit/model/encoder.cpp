@@ -90,10 +90,8 @@ void Encoder::attention_output(const Layer& layer, const std::vector<float>& att
 
 KvCache Encoder::new_cache() const {
   KvCache cache;
-  cache.capacity = config_.max_length;
-  cache.row = config_.hidden_size * cache.capacity;
-  cache.keys.assign(config_.num_layers * cache.row, 0.0f);
-  cache.values.assign(config_.num_layers * cache.row, 0.0f);
+  cache.keys.resize(config_.num_layers * config_.num_heads);
+  cache.values.resize(config_.num_layers * config_.num_heads);
   return cache;
 }
 
@@ -113,8 +111,12 @@ void Encoder::cached_attention(std::size_t index, std::vector<float>& x, const s
     head_q.resize(m * d);
     head_out.resize(m * d);
     for (std::size_t hd = 0; hd < heads; ++hd) {
-      float* cached_k = cache.keys.data() + index * cache.row + hd * cache.capacity * d;
-      float* cached_v = cache.values.data() + index * cache.row + hd * cache.capacity * d;
+      std::vector<float>& head_k = cache.keys[index * heads + hd];
+      std::vector<float>& head_v = cache.values[index * heads + hd];
+      head_k.resize(keys * d);
+      head_v.resize(keys * d);
+      float* cached_k = head_k.data();
+      float* cached_v = head_v.data();
       for (std::size_t t = 0; t < m; ++t) {
         const std::size_t at = (first + t) * h + hd * d;
         std::copy(q.begin() + at, q.begin() + at + d, head_q.begin() + t * d);
@@ -165,7 +167,8 @@ std::vector<float> Encoder::forward_cached(const std::vector<CachedRun>& runs) c
   std::size_t rows = 0;
   for (const CachedRun& run : runs) {
     if (run.count == 0) fail("encoder: a cached run has no tokens");
-    if (run.cache->capacity != config_.max_length || run.cache->keys.size() != config_.num_layers * run.cache->row)
+    if (run.cache->keys.size() != config_.num_layers * config_.num_heads ||
+        run.cache->values.size() != run.cache->keys.size())
       fail("encoder: the KV cache was not made by this model");
     if (run.cache->length + run.count > config_.max_length)
       fail("encoder: sequence length ", run.cache->length + run.count, " exceeds max_length ", config_.max_length);

@@ -31,8 +31,10 @@ Norm load_norm(const SafeTensors& st, const std::string& name, std::size_t size)
 // The tokens of the first call form the prefix: they all see each other (the UniLM source); tokens added
 // later see the prefix and the tokens before them (prefix-LM). Copyable: beam search reorders caches.
 struct KvCache {
-  std::size_t length = 0, prefix_len = 0, capacity = 0, row = 0;  // row = heads·capacity·head_dim floats
-  std::vector<float> keys, values;  // [layers × heads × capacity × head_dim]
+  std::size_t length = 0, prefix_len = 0;
+  // Per layer and head (index layer·heads + head): [length × head_dim] keys and values. Sized to what is
+  // used, so copying a cache (beam search does, per step) copies only the cached tokens.
+  std::vector<std::vector<float>> keys, values;
 };
 
 // Tokens to append to one cached sequence (a decoding step, or a whole source).
