@@ -68,6 +68,12 @@ describe('KBQA on a tiny random seq2seq model (parity with PyTorch)', () => {
     }
     expect(kbqa.ask('')).toEqual([]);
     expect(kbqa.ask(' \n ')).toEqual([]);
+    // Lookahead and the length penalty change the ranking, never the set of possible answers.
+    for (const options of [{ lookahead: false }, { lengthPenalty: 1 }]) {
+      for (const a of kbqa.ask('北京大学的校长是谁？', { beams: 3, topK: 3, mode: 'open-predicate', ...options })) {
+        expect(predicates.has(a.predicate)).toBe(true);
+      }
+    }
     kbqa.dispose();
   });
 });
@@ -102,6 +108,8 @@ describe('KBQA rejects bad input with a clear Error and keeps working', () => {
     expect(() => kbqa.ask('北京', { beams: 65 })).toThrow('KBQA: beams must be in [1, 64], got 65');
     expect(() => kbqa.ask('北京', { topK: 1.5 })).toThrow('KBQA.ask: topK must be a positive integer, got 1.5');
     expect(() => kbqa.ask('北京', { mode: 'fuzzy' })).toThrow("KBQA.ask: mode must be one of 'triple', 'subject', 'open-predicate', got fuzzy");
+    expect(() => kbqa.ask('北京', { lengthPenalty: NaN })).toThrow('KBQA.ask: lengthPenalty must be a finite number, got NaN');
+    expect(() => kbqa.ask('北京', { lengthPenalty: -1 })).toThrow('KBQA: lengthPenalty must be in [0, 10], got -1');
     expect(() => kbqa.logProbs([], [5])).toThrow('KBQA.logProbs: source must not be empty');
     expect(() => kbqa.logProbs([2, 99999, 3], [5])).toThrow(/token id 99999 at position 1 is outside the vocabulary/);
     expect(() => kbqa.logProbs([2, 3], new Array(60).fill(5))).toThrow(/exceed max_length 48/);

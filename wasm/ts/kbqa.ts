@@ -7,7 +7,7 @@ import { withHeap } from './heap.js';
 import { init, loadedModule } from './loader.js';
 import { type FetchOptions, type ModelSource, directoryUrl, loadModelFiles, progressSum, readBytes } from './model-files.js';
 import { OwnedHandle, readHandle } from './owned.js';
-import { optionalSize, requireChoice, toInt32Array } from './validate.js';
+import { optionalSize, requireChoice, requireFiniteNumber, toInt32Array } from './validate.js';
 
 export interface Answer {
   subject: string;
@@ -32,6 +32,10 @@ export interface AskOptions {
   /** Answers returned, best first (default 1). */
   topK?: number;
   mode?: KbqaMode;
+  /** 'open-predicate': favour predicates the question can still be copied into (the seed's LCS lookahead; default true). */
+  lookahead?: boolean;
+  /** Entries ranked by log p / length^lengthPenalty (default 0: by probability). */
+  lengthPenalty?: number;
 }
 
 export type TripleInput = readonly [string, string, string] | { subject: string; predicate: string; object: string };
@@ -127,10 +131,11 @@ export class KBQA extends OwnedHandle {
     const beams = optionalSize(where, 'beams', options.beams, 4);
     const topK = optionalSize(where, 'topK', options.topK, 1);
     const mode = MODES.indexOf(requireChoice(where, 'mode', options.mode ?? 'triple', MODES));
+    const lengthPenalty = requireFiniteNumber(where, 'lengthPenalty', options.lengthPenalty ?? 0);
     const bytes = encoder.encode(question);
     const count = withHeap(this.mod, where, (heap) => {
       const countOut = heap.alloc(4);
-      heap.check(this.mod.kbqaAsk(handle, heap.copyIn(bytes), bytes.length, beams, topK, mode, countOut));
+      heap.check(this.mod.kbqaAsk(handle, heap.copyIn(bytes), bytes.length, beams, topK, mode, options.lookahead !== false, lengthPenalty, countOut));
       return heap.read(Int32Array, countOut, 1)[0];
     });
     return Array.from({ length: count }, (_, i) => ({

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "attnkit/core/error.hpp"
+#include "attnkit/decoding/lookahead.hpp"
 #include "attnkit/pipelines/model_checks.hpp"
 
 namespace attnkit::pipelines {
@@ -13,14 +14,18 @@ namespace {
 constexpr std::size_t kMaxBeams = 64;
 
 // row ← log p renormalised over the tokens the trie allows after `node` (EOS where an entry ends there),
-// −∞ elsewhere: the seed's renormalisation over the allowed ids.
+// −∞ elsewhere: the seed's renormalisation over the allowed ids. With lookahead weights w (one per allowed
+// token), log p / w (the seed's p^{1/w}) before renormalising.
 void allowed_log_probs(const model::NextTokens& next, std::size_t r, const decoding::PrefixTrie& trie,
-                       std::uint32_t node, std::int32_t eos, float* row) {
+                       std::uint32_t node, std::int32_t eos, const std::vector<float>* weights, float* row) {
   std::fill(row, row + next.vocab, -std::numeric_limits<float>::infinity());
   const auto allowed = trie.next_tokens(node);
   const bool complete = trie.is_complete(node);
   float top = -std::numeric_limits<float>::infinity();
-  for (std::size_t i = 0; i < allowed.size; ++i) top = std::max(top, row[allowed.data[i]] = next.log_prob(r, allowed.data[i]));
+  for (std::size_t i = 0; i < allowed.size; ++i) {
+    const float lp = next.log_prob(r, allowed.data[i]);
+    top = std::max(top, row[allowed.data[i]] = weights ? lp / (*weights)[i] : lp);
+  }
   if (complete) top = std::max(top, row[eos] = next.log_prob(r, eos));
   double sum = complete ? std::exp(double(row[eos]) - top) : 0.0;
   for (std::size_t i = 0; i < allowed.size; ++i) sum += std::exp(double(row[allowed.data[i]]) - top);
@@ -104,14 +109,15 @@ std::size_t Kbqa::trie_bytes() const {
 
 std::vector<decoding::FinishedHypothesis> Kbqa::search(model::DecoderState state, model::NextTokens next,
                                                        const decoding::PrefixTrie& trie, std::size_t beams,
-                                                       std::size_t top_k) const {
+                                                       std::size_t top_k, double length_penalty,
+                                                       const std::vector<std::int32_t>* lookahead) const {
   const std::size_t vocab = model_.vocab_size();
   decoding::BeamSearchOptions options;
   options.beams = beams;
   options.top_k = std::min(top_k, beams);
   options.vocab_size = vocab;
   options.eos_id = sep_;
-  options.length_penalty = 0.0;  // rank entries by probability
+  options.length_penalty = length_penalty;
   options.max_length = model_.config().max_length - state.cache.length;
   options.trie = &trie;
   decoding::BeamSearch search(options);
@@ -121,8 +127,13 @@ std::vector<decoding::FinishedHypothesis> Kbqa::search(model::DecoderState state
   while (!search.done()) {
     const auto& live = search.live();
     log_probs.resize(live.size() * vocab);
-    for (std::size_t h = 0; h < live.size(); ++h)
-      allowed_log_probs(next, h, trie, live[h].node, sep_, log_probs.data() + h * vocab);
+    for (std::size_t h = 0; h < live.size(); ++h) {
+      std::vector<float> weights;
+      if (lookahead)
+        weights = decoding::lookahead_weights(trie, live[h].node, {live[h].tokens.data(), live[h].tokens.size()},
+                                              {lookahead->data(), lookahead->size()});
+      allowed_log_probs(next, h, trie, live[h].node, sep_, lookahead ? &weights : nullptr, log_probs.data() + h * vocab);
+    }
     search.advance(log_probs.data(), log_probs.size());
     if (search.done()) break;
     // Each surviving hypothesis takes its parent's state: copied, except by the parent's last child (moved).
@@ -156,7 +167,7 @@ std::vector<Answer> Kbqa::ask(std::string_view question, const KbqaOptions& opti
   model::NextTokens next;
   model::DecoderState state = model_.start(source, next);
   std::vector<Answer> answers;
-  for (const auto& found : search(std::move(state), std::move(next), trie, options.beams, options.top_k)) {
+  for (const auto& found : search(std::move(state), std::move(next), trie, options.beams, options.top_k, options.length_penalty)) {
     const auto values = trie.values(found.node);
     for (std::size_t v = 0; v < values.size; ++v) {
       const std::int32_t index = values.data[v];
@@ -171,7 +182,7 @@ std::vector<Answer> Kbqa::ask(std::string_view question, const KbqaOptions& opti
 std::vector<Answer> Kbqa::open_predicate(const std::vector<std::int32_t>& source, const KbqaOptions& options) const {
   model::NextTokens next;
   model::DecoderState state = model_.start(source, next);
-  const auto subjects = search(state, next, subject_trie_, options.beams, 1);
+  const auto subjects = search(state, next, subject_trie_, options.beams, 1, options.length_penalty);
   if (subjects.empty()) return {};
   const auto& subject = subjects.front();
   std::vector<std::int32_t> forced = subject.tokens;
@@ -180,7 +191,10 @@ std::vector<Answer> Kbqa::open_predicate(const std::vector<std::int32_t>& source
   model_.extend(state, forced, next);
   const auto triples = subject_trie_.values(subject.node);
   std::vector<Answer> answers;
-  for (const auto& found : search(std::move(state), std::move(next), predicate_trie_, options.beams, options.top_k)) {
+  // The seed's lookahead on the predicate: favour continuations that can still copy question tokens.
+  const std::vector<std::int32_t> question(source.begin() + 1, source.end() - 1);
+  for (const auto& found : search(std::move(state), std::move(next), predicate_trie_, options.beams, options.top_k,
+                                  options.length_penalty, options.lookahead ? &question : nullptr)) {
     const std::string& predicate = predicates_[static_cast<std::size_t>(predicate_trie_.values(found.node).data[0])];
     const Triple* match = nullptr;
     for (std::size_t i = 0; i < triples.size && !match; ++i)

@@ -27,6 +27,8 @@ struct KbqaOptions {
   std::size_t beams = 4;
   std::size_t top_k = 1;
   KbqaMode mode = KbqaMode::kTriple;
+  bool lookahead = true;  // open-predicate: the seed's LCS lookahead towards predicates copied from the question
+  double length_penalty = 0.0;  // entries ranked by log p / length^α (0: by probability)
 };
 
 struct Answer {
@@ -54,7 +56,8 @@ class Kbqa {
   void build_tries();
   std::vector<decoding::FinishedHypothesis> search(model::DecoderState state, model::NextTokens next,
                                                    const decoding::PrefixTrie& trie, std::size_t beams,
-                                                   std::size_t top_k) const;
+                                                   std::size_t top_k, double length_penalty,
+                                                   const std::vector<std::int32_t>* lookahead = nullptr) const;
   std::vector<Answer> open_predicate(const std::vector<std::int32_t>& source, const KbqaOptions& options) const;
 
   text::Tokenizer tokenizer_;
