@@ -5,7 +5,7 @@ reference.json (token ids → head logits, computed in fp32 from the fp16-rounde
 
 Validation split: every 10th line of train.json (the official dev set is not provided).
 Run with Debian's Python and torch (python3-torch, libopenblas0-pthread), in the background:
-  /usr/bin/python3 scripts/train_ner.py [--out web/models/ner-cluener] [--epochs 24]
+  /usr/bin/python3 scripts/train_ner.py [--out web/models/ner-cluener] [--epochs 18] [--substitute 0.3]
 """
 import json
 import pathlib
@@ -130,10 +130,10 @@ def evaluate(model, items, batch_size=64):
 
 
 def main():
-    parser = training_arguments(ROOT / "web" / "models" / "ner-cluener", 24,
+    parser = training_arguments(ROOT / "web" / "models" / "ner-cluener", 18,
                                 "use only this many training sentences (smoke tests)")
     parser.add_argument("--max-length", type=int, default=128)
-    parser.add_argument("--substitute", type=float, default=0.0,
+    parser.add_argument("--substitute", type=float, default=0.3,
                         help="entity-substitution augmentation: probability of replacing each entity per epoch")
     args = parser.parse_args()
     rng, out = prepare_run(args)

@@ -42,7 +42,7 @@ describe('the demo page in Chromium', () => {
     const { page, problems } = await openDemo(context);
     // NER: the first example's entities (CLUENER types), highlighted in the text.
     const types = await page.$$eval('#ner-table tbody tr', (rows) => rows.map((r) => [r.cells[0].textContent, r.dataset.type]));
-    expect(types).toEqual(expect.arrayContaining([['浙商银行企业信贷部', 'company'], ['叶老桂', 'name']]));
+    expect(types).toEqual(expect.arrayContaining([['浙商银行企业信贷部', 'company'], ['博士', 'position']]));
     expect(await page.$$eval('#ner-highlighted .entity', (spans) => spans.length)).toBeGreaterThanOrEqual(2);
     await page.click('#ner-examples button:nth-child(4)');
     await page.waitForFunction(() => [...document.querySelectorAll('#ner-table tbody tr')].some((r) => r.cells[0].textContent === '李克强'));
