@@ -26,7 +26,7 @@ from attnkit_py import safetensors_io  # noqa: E402
 from attnkit_py.model import state_tensors  # noqa: E402
 from attnkit_py.seq2seq import UniLM, seq2seq_weights  # noqa: E402
 from attnkit_py.tokenizer import build_vocab  # noqa: E402
-from attnkit_py.training import optimiser, prepare_run, training_arguments  # noqa: E402
+from attnkit_py.training import encoder_config, optimiser, prepare_run, training_arguments  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
@@ -129,16 +129,9 @@ def main():
     names = [s for _, s, _, _ in train_rows]
     dev = [encoding.example(*substitute(r, names, rng, 0.0)) for r in dev_rows]
 
-    cfg = {
-        "model_type": "attnkit-seq2seq", "vocab_size": len(tokenizer.tokens), "hidden_size": args.hidden,
-        "num_layers": args.layers, "num_heads": args.heads, "intermediate_size": 4 * args.hidden, "hidden_act": "gelu",
-        "layer_norm": "post", "layer_norm_eps": 1e-12, "positions": "rope", "rope_base": 10000.0,
-        "attention_scale": {"kind": "entropy-invariant", "train_len": 64, "min_keys": 16},
-        "max_length": 128, "segments": 2, "dropout": 0.1,
-        "seq2seq": {"format": "[CLS] Q [SEP] S [SEP] P [SEP] M [SEP]", "max_source": MAX_SOURCE, "max_part": MAX_PART},
-        "training": {"data": "KgCLUE train.json; validated on dev.json", "epochs": args.epochs,
-                     "substitute": args.substitute},
-    }
+    cfg = encoder_config("attnkit-seq2seq", len(tokenizer.tokens), args, 128, segments=2, seq2seq={
+        "format": "[CLS] Q [SEP] S [SEP] P [SEP] M [SEP]", "max_source": MAX_SOURCE, "max_part": MAX_PART},
+        training={"data": "KgCLUE train.json; validated on dev.json", "epochs": args.epochs, "substitute": args.substitute})
     model = UniLM(cfg)
     params = sum(p.numel() for p in model.parameters())
     print(f"train {len(train_rows)} dev {len(dev)} vocab {cfg['vocab_size']} params {params / 1e6:.2f}M", flush=True)

@@ -19,7 +19,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from attnkit_py import safetensors_io  # noqa: E402
 from attnkit_py.model import SpanNer, multilabel_categorical_crossentropy, state_tensors  # noqa: E402
 from attnkit_py.tokenizer import build_vocab  # noqa: E402
-from attnkit_py.training import optimiser, prepare_run, training_arguments  # noqa: E402
+from attnkit_py.training import encoder_config, optimiser, prepare_run, training_arguments  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
@@ -157,16 +157,10 @@ def main():
     for text, spans in train_rows:
         for label, start, end in spans:
             pool.setdefault(label, []).append(text[start:end + 1])
-    cfg = {
-        "model_type": "attnkit-encoder", "vocab_size": len(tokenizer.tokens), "hidden_size": args.hidden,
-        "num_layers": args.layers, "num_heads": args.heads, "intermediate_size": 4 * args.hidden, "hidden_act": "gelu",
-        "layer_norm": "post", "layer_norm_eps": 1e-12, "positions": "rope", "rope_base": 10000.0,
-        "attention_scale": {"kind": "entropy-invariant", "train_len": 64, "min_keys": 16},
-        "max_length": args.max_length, "dropout": 0.1,
-        "head": {"type": "efficient_global_pointer", "head_size": 64, "labels": LABELS},
-        "training": {"data": "CLUENER train.json, every 10th line held out", "epochs": args.epochs,
-                     "substitute": args.substitute},
-    }
+    cfg = encoder_config("attnkit-encoder", len(tokenizer.tokens), args, args.max_length,
+                         head={"type": "efficient_global_pointer", "head_size": 64, "labels": LABELS},
+                         training={"data": "CLUENER train.json, every 10th line held out", "epochs": args.epochs,
+                                   "substitute": args.substitute})
     model = SpanNer(cfg)
     params = sum(p.numel() for p in model.parameters())
     print(f"train {len(train)} val {len(val)} vocab {cfg['vocab_size']} params {params / 1e6:.2f}M", flush=True)

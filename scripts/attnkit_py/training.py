@@ -40,3 +40,15 @@ def prepare_run(args):
     out = pathlib.Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     return random.Random(args.seed), out
+
+
+def encoder_config(model_type, vocab_size, args, max_length, **extra):
+    """config.json of an attnkit model: the shared encoder choices (post-LN, GELU, RoPE, the entropy-invariant
+    scale with L = 64 and a floor of 16 keys) at the sizes in `args`, plus the model's own fields."""
+    return {
+        "model_type": model_type, "vocab_size": vocab_size, "hidden_size": args.hidden,
+        "num_layers": args.layers, "num_heads": args.heads, "intermediate_size": 4 * args.hidden, "hidden_act": "gelu",
+        "layer_norm": "post", "layer_norm_eps": 1e-12, "positions": "rope", "rope_base": 10000.0,
+        "attention_scale": {"kind": "entropy-invariant", "train_len": 64, "min_keys": 16},
+        "max_length": max_length, "dropout": 0.1, **extra,
+    }
