@@ -26,7 +26,7 @@ from attnkit_py import safetensors_io  # noqa: E402
 from attnkit_py.model import state_tensors  # noqa: E402
 from attnkit_py.seq2seq import UniLM, seq2seq_weights  # noqa: E402
 from attnkit_py.tokenizer import build_vocab  # noqa: E402
-from attnkit_py.training import encoder_config, optimiser, prepare_run, training_arguments  # noqa: E402
+from attnkit_py.training import encoder_config, optimiser, prepare_run, training_arguments, update  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
@@ -149,12 +149,7 @@ def main():
             rows = labels != -100
             logits = model(ids, segments, lengths, source_lengths, rows)
             loss = torch.nn.functional.nll_loss(logits, labels[rows])
-            optimizer.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            schedule.step()
-            total += loss.item() * len(batch)
+            total += update(model, optimizer, schedule, loss) * len(batch)
         dev_loss, dev_exact = evaluate(model, dev)
         print(f"epoch {epoch + 1} loss {total / len(train_rows):.4f} dev loss {dev_loss:.4f} "
               f"dev exact {100 * dev_exact:.2f} ({time.time() - start:.0f}s)", flush=True)

@@ -19,7 +19,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from attnkit_py import safetensors_io  # noqa: E402
 from attnkit_py.model import SpanNer, multilabel_categorical_crossentropy, state_tensors  # noqa: E402
 from attnkit_py.tokenizer import build_vocab  # noqa: E402
-from attnkit_py.training import encoder_config, optimiser, prepare_run, training_arguments  # noqa: E402
+from attnkit_py.training import encoder_config, optimiser, prepare_run, training_arguments, update  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
@@ -174,12 +174,7 @@ def main():
         for batch in batches(train, args.batch, True, rng):
             ids, mask, y = collate(batch, len(LABELS))
             loss = multilabel_categorical_crossentropy(model(ids, mask), y)
-            optimizer.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            schedule.step()
-            total += loss.item() * len(batch)
+            total += update(model, optimizer, schedule, loss) * len(batch)
         f1, _ = evaluate(model, val)
         print(f"epoch {epoch + 1} loss {total / len(train):.4f} val F1 {100 * f1:.2f} ({time.time() - start:.0f}s)", flush=True)
         if f1 > best:

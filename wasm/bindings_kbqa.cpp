@@ -35,7 +35,6 @@ int kbqa_ask(std::uintptr_t handle, std::uintptr_t question, int bytes, int beam
   return guarded([&] {
     if (beams < 1 || top_k < 1) fail("KBQA: beams and topK must be at least 1, got ", beams, " and ", top_k);
     if (mode < 0 || mode > 2) fail("KBQA: unknown mode ", mode);
-    if (!(length_penalty >= 0 && length_penalty <= 10)) fail("KBQA: lengthPenalty must be in [0, 10], got ", length_penalty);
     const pipelines::KbqaOptions options{static_cast<std::size_t>(beams), static_cast<std::size_t>(top_k),
                                          static_cast<pipelines::KbqaMode>(mode), lookahead, length_penalty};
     kbqa_at(handle).last = kbqa_at(handle).kbqa.ask(text_at(question, bytes), options);

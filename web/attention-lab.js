@@ -1,10 +1,10 @@
 // The attention lab: heatmaps of attention weights under three attention forms, and an entropy slider.
 // Weights are read out of the fused kernels by attending to an identity matrix (output = weight matrix).
 import { attention, entropy, entropyNormalize, linearAttention, softmax } from 'attnkit';
+import { $ } from './dom.js';
 
 const HEAD_DIM = 16;
 const LOGITS = [3, 2.5, 2, 1.5, 1, 0.5, 0, -0.5, -1, -1.5, -2, -2.5];
-const $ = (id) => document.getElementById(id);
 
 /** Reproducible N(0, 1)-ish values (sum of uniforms from a small LCG), scaled by `scale`. */
 function randomMatrix(count, seed, scale) {

@@ -2,6 +2,7 @@
 import { exampleButtons } from './examples.js';
 import { plainError } from './plain-error.js';
 import { showProgress } from './progress.js';
+import { $, escape } from './dom.js';
 
 const EXAMPLES = [
   '你知道龙晶用繁体字怎么写吗？',
@@ -10,8 +11,6 @@ const EXAMPLES = [
   '仁川的市鸟是什么鸟？',
   '札幌的市鸟是什么？',
 ];
-const $ = (id) => document.getElementById(id);
-const escape = (text) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 
 export async function startKbqaPanel(worker) {
   const status = $('kbqa-status');

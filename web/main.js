@@ -5,8 +5,7 @@ import { startAttentionLab } from './attention-lab.js';
 import { startKbqaPanel } from './kbqa-panel.js';
 import { startNerPanel } from './ner-panel.js';
 import { plainError } from './plain-error.js';
-
-const $ = (id) => document.getElementById(id);
+import { $ } from './dom.js';
 
 // The page shell works offline after one visit (web/public/sw.js); the models come from attnkit's cache.
 if ('serviceWorker' in navigator) navigator.serviceWorker.register('./sw.js').catch(() => {});

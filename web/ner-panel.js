@@ -3,6 +3,7 @@
 import { exampleButtons } from './examples.js';
 import { plainError } from './plain-error.js';
 import { showProgress } from './progress.js';
+import { $, escape } from './dom.js';
 
 const COLOURS = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42a5b3', '#f032e6', '#9a9a1f', '#e08f9e', '#008080'];
 const EXAMPLES = [
@@ -14,8 +15,6 @@ const EXAMPLES = [
 
 const MAX_DEPTH = 4;
 const MAX_ROWS = 200;
-const $ = (id) => document.getElementById(id);
-const escape = (text) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 
 /** Text split at every entity boundary; each piece lists the entities covering it (outermost first). */
 function render(text, entities, colourOf) {

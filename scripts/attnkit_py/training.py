@@ -52,3 +52,13 @@ def encoder_config(model_type, vocab_size, args, max_length, **extra):
         "attention_scale": {"kind": "entropy-invariant", "train_len": 64, "min_keys": 16},
         "max_length": max_length, "dropout": 0.1, **extra,
     }
+
+
+def update(model, optimizer, schedule, loss):
+    """One optimiser step on `loss`, gradients clipped to norm 1; returns the loss as a number."""
+    optimizer.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    optimizer.step()
+    schedule.step()
+    return loss.item()

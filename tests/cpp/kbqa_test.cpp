@@ -168,6 +168,8 @@ TEST(Kbqa, EveryModeAnswersFromTheKnowledgeBase) {
   EXPECT_TRUE(kbqa.ask(" \t ", {4, 1, pipelines::KbqaMode::kTriple}).empty());
   EXPECT_THROW(kbqa.ask("北京", {0, 1, pipelines::KbqaMode::kTriple}), Error);
   EXPECT_THROW(kbqa.ask("北京", {4, 0, pipelines::KbqaMode::kTriple}), Error);
+  EXPECT_THROW(kbqa.ask("北京", {4, 1, pipelines::KbqaMode::kTriple, true, -1.0}), Error);
+  EXPECT_THROW(kbqa.ask("北京", {4, 1, pipelines::KbqaMode::kTriple, true, std::nan("")}), Error);
 }
 
 TEST(KnowledgeBase, ParsesKgClueLinesAndNamesTheBadLine) {

@@ -160,6 +160,8 @@ std::vector<decoding::FinishedHypothesis> Kbqa::search(model::DecoderState state
 std::vector<Answer> Kbqa::ask(std::string_view question, const KbqaOptions& options) const {
   if (options.beams < 1 || options.beams > kMaxBeams) fail("KBQA: beams must be in [1, ", kMaxBeams, "], got ", options.beams);
   if (options.top_k < 1) fail("KBQA: topK must be at least 1, got ", options.top_k);
+  if (!(options.length_penalty >= 0 && options.length_penalty <= 10))
+    fail("KBQA: lengthPenalty must be in [0, 10], got ", options.length_penalty);
   const auto source = source_ids(question);
   if (source.size() == 2) return {};  // nothing to ask: no tokens in the question
   if (options.mode == KbqaMode::kOpenPredicate) return open_predicate(source, options);

@@ -44,7 +44,7 @@ SubjectParts split_subject(std::string_view subject) {
 }
 
 KnowledgeBase KnowledgeBase::parse(std::string_view text) {
-  std::vector<Triple> triples;
+  KnowledgeBase kb;  // each line is checked as it is read, where its line number is known
   std::size_t line_number = 0;
   while (!text.empty()) {
     const std::size_t end = text.find('\n');
@@ -61,13 +61,18 @@ KnowledgeBase KnowledgeBase::parse(std::string_view text) {
              std::string(trim(line.substr(first + kSeparator.size(), second - first - kSeparator.size()))),
              std::string(trim(line.substr(second + kSeparator.size())))};
     check(t, line_number);
-    triples.push_back(std::move(t));
+    kb.triples_.push_back(std::move(t));
   }
-  return KnowledgeBase(std::move(triples));
+  kb.require_triples();
+  return kb;
 }
 
 KnowledgeBase::KnowledgeBase(std::vector<Triple> triples) : triples_(std::move(triples)) {
   for (std::size_t i = 0; i < triples_.size(); ++i) check(triples_[i], i + 1);
+  require_triples();
+}
+
+void KnowledgeBase::require_triples() const {
   if (triples_.empty()) fail("knowledge base: no triples");
 }
 

@@ -28,6 +28,9 @@ class KnowledgeBase {
   std::size_t size() const { return triples_.size(); }
 
  private:
+  KnowledgeBase() = default;
+  void require_triples() const;
+
   std::vector<Triple> triples_;
 };
 
