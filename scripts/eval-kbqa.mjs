@@ -5,8 +5,9 @@
 //      official score (0.5·EM_O + 0.5·F1_O). Baseline: the longest KB subject name found in the question.
 //   2. Subject retrieval: EM_S with a trie of subject names only. Same baseline.
 //   3. Open predicate: the subject from its trie, then the predicate from a trie of every KB predicate
-//      (with the seed's LCS lookahead), ranked by probability and by log p / length. EM_P. Baseline: the
-//      longest KB predicate found in the question.
+//      (with the seed's LCS lookahead); the beam's predicates ranked by pointwise mutual information with
+//      the question (the default, mutualInformation 1), by probability, and by log p / length. EM_P.
+//      Baseline: the longest KB predicate found in the question.
 //   node scripts/eval-kbqa.mjs [--model DIR] [--beams 4] [--limit N] [--json OUT]
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -37,9 +38,9 @@ const loadStart = performance.now();
 const kbqa = await KBQA.load({ model, kb: kbText });
 const loadMs = performance.now() - loadStart;
 
-function run(mode, lengthPenalty = 0) {
+function run(mode, options = {}) {
   const start = performance.now();
-  const answers = dev.map((row) => kbqa.ask(row.question, { beams, mode, lengthPenalty })[0] ?? null);
+  const answers = dev.map((row) => kbqa.ask(row.question, { beams, mode, ...options })[0] ?? null);
   return { answers, msPerQuestion: (performance.now() - start) / dev.length };
 }
 
@@ -54,10 +55,13 @@ const baselineScores = kgclueScores(dev.map((row, i) => [baselineTriple(row.ques
 const subject = run('subject');
 const emS = pct(subject.answers.filter((a, i) => a?.subject === gold[i].subject).length);
 const baselineEmS = pct(dev.filter((row, i) => baselineTriple(row.question)?.subject === gold[i].subject).length);
-const open = run('open-predicate');
-const emP = pct(open.answers.filter((a, i) => a?.predicate === gold[i].predicate).length);
-const openLong = run('open-predicate', 1);  // ranked by log p / length: fewer truncated predicates (机构 for 机构职能)
-const emPLong = pct(openLong.answers.filter((a, i) => a?.predicate === gold[i].predicate).length);
+const predicateEm = (answers) => pct(answers.filter((a, i) => a?.predicate === gold[i].predicate).length);
+const open = run('open-predicate');  // reranked by PMI: discounts the predicates the model gives any question
+const emP = predicateEm(open.answers);
+const openPlain = run('open-predicate', { mutualInformation: 0 });
+const emPPlain = predicateEm(openPlain.answers);
+// ranked by log p / length: fewer truncated predicates (机构 for 机构职能)
+const emPLong = predicateEm(run('open-predicate', { mutualInformation: 0, lengthPenalty: 1 }).answers);
 const baselineEmP = pct(dev.filter((row, i) => baselinePredicate(row.question) === gold[i].predicate).length);
 
 console.log(`KgCLUE dev: ${dev.length} questions; KB ${kb.length} triples (train + dev), loaded with its tries ` +
@@ -65,11 +69,13 @@ console.log(`KgCLUE dev: ${dev.length} questions; KB ${kb.length} triples (train
 console.log(`1. KB mode          model:    ${scoreLine(tripleScores)} (${fmt(triple.msPerQuestion)} ms/question)`);
 console.log(`                    baseline: ${scoreLine(baselineScores)}`);
 console.log(`2. Subject retrieval model: EM_S ${fmt(emS)}  baseline: EM_S ${fmt(baselineEmS)} (${fmt(subject.msPerQuestion)} ms/question)`);
-console.log(`3. Open predicate   model: EM_P ${fmt(emP)}, with lengthPenalty 1: ${fmt(emPLong)}  baseline: EM_P ${fmt(baselineEmP)} ` +
-  `(${fmt(open.msPerQuestion)} ms/question)`);
+console.log(`3. Open predicate   model: EM_P ${fmt(emP)} ranked by PMI (${fmt(open.msPerQuestion)} ms/question); ` +
+  `by probability ${fmt(emPPlain)} (${fmt(openPlain.msPerQuestion)} ms/question), by log p / length ${fmt(emPLong)}  ` +
+  `baseline: EM_P ${fmt(baselineEmP)}`);
 if (values.json) {
   writeFileSync(values.json, JSON.stringify({ questions: dev.length, beams, kbMode: tripleScores, kbModeBaseline: baselineScores,
-    subjectEm: emS, subjectEmBaseline: baselineEmS, openPredicateEm: emP, openPredicateEmLengthPenalty1: emPLong, openPredicateEmBaseline: baselineEmP,
-    msPerQuestion: { triple: triple.msPerQuestion, subject: subject.msPerQuestion, open: open.msPerQuestion } }, null, 2) + '\n');
+    subjectEm: emS, subjectEmBaseline: baselineEmS, openPredicateEm: emP, openPredicateEmByProbability: emPPlain, openPredicateEmLengthPenalty1: emPLong, openPredicateEmBaseline: baselineEmP,
+    msPerQuestion: { triple: triple.msPerQuestion, subject: subject.msPerQuestion, open: open.msPerQuestion,
+      openByProbability: openPlain.msPerQuestion } }, null, 2) + '\n');
 }
 kbqa.dispose();

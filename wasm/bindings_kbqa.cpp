@@ -31,12 +31,13 @@ void kbqa_destroy(std::uintptr_t handle) { delete &kbqa_at(handle); }
 
 // mode: 0 triple, 1 subject, 2 open predicate. The answer count is written to count_out.
 int kbqa_ask(std::uintptr_t handle, std::uintptr_t question, int bytes, int beams, int top_k, int mode,
-             bool lookahead, double length_penalty, std::uintptr_t count_out) {
+             bool lookahead, double length_penalty, double mutual_information, std::uintptr_t count_out) {
   return guarded([&] {
     if (beams < 1 || top_k < 1) fail("KBQA: beams and topK must be at least 1, got ", beams, " and ", top_k);
     if (mode < 0 || mode > 2) fail("KBQA: unknown mode ", mode);
     const pipelines::KbqaOptions options{static_cast<std::size_t>(beams), static_cast<std::size_t>(top_k),
-                                         static_cast<pipelines::KbqaMode>(mode), lookahead, length_penalty};
+                                         static_cast<pipelines::KbqaMode>(mode), lookahead, length_penalty,
+                                         mutual_information};
     kbqa_at(handle).last = kbqa_at(handle).kbqa.ask(text_at(question, bytes), options);
     *reinterpret_cast<std::int32_t*>(count_out) = static_cast<std::int32_t>(kbqa_at(handle).last.size());
   });

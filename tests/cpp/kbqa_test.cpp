@@ -156,11 +156,12 @@ TEST(Kbqa, EveryModeAnswersFromTheKnowledgeBase) {
         EXPECT_TRUE(std::any_of(triples.begin(), triples.end(), [&](const auto& t) { return t.predicate == a.predicate; }));
         EXPECT_GT(a.score, 0.0);
         EXPECT_LE(a.score, 1.0 + 1e-9);
-        if (i > 0) EXPECT_LE(a.score, answers[i - 1].score + 1e-9);
-        if (mode != pipelines::KbqaMode::kOpenPredicate)
+        if (mode != pipelines::KbqaMode::kOpenPredicate) {  // open-predicate ranks by PMI, not by score
+          if (i > 0) EXPECT_LE(a.score, answers[i - 1].score + 1e-9);
           EXPECT_TRUE(std::any_of(triples.begin(), triples.end(), [&](const auto& t) {
             return t.subject == a.subject && t.predicate == a.predicate && t.object == a.object;
           }));
+        }
       }
     }
   }
@@ -170,6 +171,63 @@ TEST(Kbqa, EveryModeAnswersFromTheKnowledgeBase) {
   EXPECT_THROW(kbqa.ask("北京", {4, 0, pipelines::KbqaMode::kTriple}), Error);
   EXPECT_THROW(kbqa.ask("北京", {4, 1, pipelines::KbqaMode::kTriple, true, -1.0}), Error);
   EXPECT_THROW(kbqa.ask("北京", {4, 1, pipelines::KbqaMode::kTriple, true, std::nan("")}), Error);
+  for (const double lambda : {-0.1, 1.5, std::nan("")})
+    EXPECT_THROW(kbqa.ask("北京", {4, 1, pipelines::KbqaMode::kOpenPredicate, true, 0.0, lambda}), Error);
+}
+
+// Σ log p(target[t]) over t ≥ from, by full recomputation (no KV cache, no batching).
+double target_log_prob(const model::Seq2Seq& model, const std::vector<std::int32_t>& source,
+                       const std::vector<std::int32_t>& target, std::size_t from) {
+  const auto rows = model.log_probs(source, target);
+  double sum = 0;
+  for (std::size_t t = from; t < target.size(); ++t) sum += rows[t * model.vocab_size() + static_cast<std::size_t>(target[t])];
+  return sum;
+}
+
+TEST(Kbqa, OpenPredicateRanksTheBeamsPredicatesByPointwiseMutualInformation) {
+  const auto kbqa = tiny_kbqa(read_file(kTiny + "kb.txt"));
+  const auto ids = [&](std::string_view text) {
+    std::vector<std::int32_t> out;
+    for (const auto& t : kbqa.tokenizer().tokenize(text)) out.push_back(t.id);
+    return out;
+  };
+  const std::int32_t cls = kbqa.tokenizer().id("[CLS]"), sep = kbqa.tokenizer().id("[SEP]");
+  const std::string question = "北京大学的校长是谁？";
+  // 8 beams hold all 5 KB predicates: the reranking sees every one.
+  pipelines::KbqaOptions options{8, 8, pipelines::KbqaMode::kOpenPredicate, true, 0.0, 0.0};
+  const auto by_probability = kbqa.ask(question, options);
+  ASSERT_EQ(by_probability.size(), 5u);
+  bool reordered = false;  // the test means something only if PMI changes the order somewhere
+  for (const double lambda : {0.5, 1.0}) {
+    options.mutual_information = lambda;
+    const auto ranked = kbqa.ask(question, options);
+    ASSERT_EQ(ranked.size(), 5u);
+    const auto name = ids(pipelines::split_subject(ranked[0].subject).name);
+    std::vector<std::pair<double, std::string>> expected;
+    for (const auto& a : ranked) {
+      // target "S [SEP] P [SEP]"; the question's source, and the subject's name as the whole question.
+      std::vector<std::int32_t> target = name, alone{cls};
+      target.push_back(sep);
+      for (const auto id : ids(a.predicate)) target.push_back(id);
+      target.push_back(sep);
+      alone.insert(alone.end(), name.begin(), name.end());
+      alone.push_back(sep);
+      const double pmi = target_log_prob(kbqa.model(), kbqa.source_ids(question), target, name.size() + 1) -
+                         lambda * target_log_prob(kbqa.model(), alone, target, name.size() + 1);
+      expected.emplace_back(pmi, a.predicate);
+      // The score stays the probability of the entry, whatever the ranking.
+      const auto same = std::find_if(by_probability.begin(), by_probability.end(), [&](const auto& b) { return b.predicate == a.predicate; });
+      ASSERT_NE(same, by_probability.end());
+      EXPECT_NEAR(a.score, same->score, 1e-6);
+    }
+    std::vector<std::pair<double, std::string>> sorted = expected;
+    std::stable_sort(sorted.begin(), sorted.end(), [](const auto& x, const auto& y) { return x.first > y.first; });
+    for (std::size_t i = 0; i < ranked.size(); ++i) {
+      EXPECT_EQ(ranked[i].predicate, sorted[i].second) << "λ " << lambda << ", rank " << i;
+      reordered |= ranked[i].predicate != by_probability[i].predicate;
+    }
+  }
+  EXPECT_TRUE(reordered);
 }
 
 TEST(KnowledgeBase, ParsesKgClueLinesAndNamesTheBadLine) {

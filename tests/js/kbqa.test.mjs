@@ -76,6 +76,22 @@ describe('KBQA on a tiny random seq2seq model (parity with PyTorch)', () => {
     }
     kbqa.dispose();
   });
+
+  it('open-predicate: mutualInformation reorders the beam\'s predicates (default 1), never their set or scores', async () => {
+    const kbqa = await KBQA.load({ model: { files: files() }, kb: kbText });
+    const ask = (options) => kbqa.ask('北京大学的校长是谁？', { beams: 8, topK: 8, mode: 'open-predicate', ...options });
+    const byProbability = ask({ mutualInformation: 0 });
+    expect(byProbability.length).toBe(new Set(triples.map((t) => t[1])).size);
+    byProbability.slice(1).forEach((a, i) => expect(a.score).toBeLessThanOrEqual(byProbability[i].score));
+    expect(ask({})).toEqual(ask({ mutualInformation: 1 }));
+    const orders = [0.5, 1].map((mutualInformation) => ask({ mutualInformation }));
+    for (const ranked of orders) {
+      const sortByPredicate = (list) => [...list].sort((a, b) => a.predicate.localeCompare(b.predicate));
+      expect(sortByPredicate(ranked)).toEqual(sortByPredicate(byProbability));
+    }
+    expect(orders.some((ranked) => ranked.some((a, i) => a.predicate !== byProbability[i].predicate))).toBe(true);
+    kbqa.dispose();
+  });
 });
 
 describe('KBQA rejects bad input with a clear Error and keeps working', () => {
@@ -110,6 +126,8 @@ describe('KBQA rejects bad input with a clear Error and keeps working', () => {
     expect(() => kbqa.ask('北京', { mode: 'fuzzy' })).toThrow("KBQA.ask: mode must be one of 'triple', 'subject', 'open-predicate', got fuzzy");
     expect(() => kbqa.ask('北京', { lengthPenalty: NaN })).toThrow('KBQA.ask: lengthPenalty must be a finite number, got NaN');
     expect(() => kbqa.ask('北京', { lengthPenalty: -1 })).toThrow('KBQA: lengthPenalty must be in [0, 10], got -1');
+    expect(() => kbqa.ask('北京', { mutualInformation: NaN })).toThrow('KBQA.ask: mutualInformation must be a finite number, got NaN');
+    expect(() => kbqa.ask('北京', { mutualInformation: 2 })).toThrow('KBQA: mutualInformation must be in [0, 1], got 2');
     expect(() => kbqa.logProbs([], [5])).toThrow('KBQA.logProbs: source must not be empty');
     expect(() => kbqa.logProbs([2, 99999, 3], [5])).toThrow(/token id 99999 at position 1 is outside the vocabulary/);
     expect(() => kbqa.logProbs([2, 3], new Array(60).fill(5))).toThrow(/exceed max_length 48/);

@@ -71,7 +71,7 @@ export interface AttnkitWasmModule {
              kb: number, kbBytes: number, handleOut: number): number;
   kbqaDestroy(handle: number): void;
   kbqaAsk(handle: number, question: number, bytes: number, beams: number, topK: number, mode: number,
-          lookahead: boolean, lengthPenalty: number, countOut: number): number;
+          lookahead: boolean, lengthPenalty: number, mutualInformation: number, countOut: number): number;
   kbqaAnswerText(handle: number, index: number, field: number): string;
   kbqaAnswerScore(handle: number, index: number): number;
   kbqaLogits(handle: number, source: number, sourceCount: number, target: number, targetCount: number, out: number): number;

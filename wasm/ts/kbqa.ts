@@ -36,6 +36,13 @@ export interface AskOptions {
   lookahead?: boolean;
   /** Entries ranked by log p / length^lengthPenalty (default 0: by probability). */
   lengthPenalty?: number;
+  /**
+   * 'open-predicate': λ in [0, 1]. The beam's predicates P are reranked by log p(P | question, S) − λ·log p(P | S),
+   * p(P | S) being the model's answer when the question is the subject's name alone; λ = 1 ranks by pointwise
+   * mutual information with the question, discounting predicates the model gives any question (those it was
+   * trained on) for those this question asks about. Default 1; 0 ranks by probability. `score` stays p.
+   */
+  mutualInformation?: number;
 }
 
 export type TripleInput = readonly [string, string, string] | { subject: string; predicate: string; object: string };
@@ -132,10 +139,12 @@ export class KBQA extends OwnedHandle {
     const topK = optionalSize(where, 'topK', options.topK, 1);
     const mode = MODES.indexOf(requireChoice(where, 'mode', options.mode ?? 'triple', MODES));
     const lengthPenalty = requireFiniteNumber(where, 'lengthPenalty', options.lengthPenalty ?? 0);
+    const mutualInformation = requireFiniteNumber(where, 'mutualInformation', options.mutualInformation ?? 1);
     const bytes = encoder.encode(question);
     const count = withHeap(this.mod, where, (heap) => {
       const countOut = heap.alloc(4);
-      heap.check(this.mod.kbqaAsk(handle, heap.copyIn(bytes), bytes.length, beams, topK, mode, options.lookahead !== false, lengthPenalty, countOut));
+      heap.check(this.mod.kbqaAsk(handle, heap.copyIn(bytes), bytes.length, beams, topK, mode, options.lookahead !== false,
+        lengthPenalty, mutualInformation, countOut));
       return heap.read(Int32Array, countOut, 1)[0];
     });
     return Array.from({ length: count }, (_, i) => ({

@@ -1,5 +1,6 @@
 #include "attnkit/pipelines/kbqa.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <unordered_map>
@@ -110,7 +111,8 @@ std::size_t Kbqa::trie_bytes() const {
 std::vector<decoding::FinishedHypothesis> Kbqa::search(model::DecoderState state, model::NextTokens next,
                                                        const decoding::PrefixTrie& trie, std::size_t beams,
                                                        std::size_t top_k, double length_penalty,
-                                                       const std::vector<std::int32_t>* lookahead) const {
+                                                       const std::vector<std::int32_t>* lookahead,
+                                                       PredicatePrior* prior) const {
   const std::size_t vocab = model_.vocab_size();
   decoding::BeamSearchOptions options;
   options.beams = beams;
@@ -121,8 +123,14 @@ std::vector<decoding::FinishedHypothesis> Kbqa::search(model::DecoderState state
   options.max_length = model_.config().max_length - state.cache.length;
   options.trie = &trie;
   decoding::BeamSearch search(options);
-  std::vector<model::DecoderState> states;
+  std::vector<model::DecoderState> states, alone;  // alone: the prior's states, one per live hypothesis
   states.push_back(std::move(state));
+  const model::NextTokens* alone_next = nullptr;    // the prior's distributions: rows alone_row + h
+  std::size_t alone_row = 0;
+  if (prior) {
+    alone.push_back(std::move(prior->alone));
+    alone_next = &prior->next;
+  }
   std::vector<float> log_probs;
   while (!search.done()) {
     const auto& live = search.live();
@@ -133,26 +141,33 @@ std::vector<decoding::FinishedHypothesis> Kbqa::search(model::DecoderState state
         weights = decoding::lookahead_weights(trie, live[h].node, {live[h].tokens.data(), live[h].tokens.size()},
                                               {lookahead->data(), lookahead->size()});
       allowed_log_probs(next, h, trie, live[h].node, sep_, lookahead ? &weights : nullptr, log_probs.data() + h * vocab);
+      if (prior) prior->record(trie, live[h].node, next, h, *alone_next, alone_row + h, sep_);
     }
     search.advance(log_probs.data(), log_probs.size());
     if (search.done()) break;
     // Each surviving hypothesis takes its parent's state: copied, except by the parent's last child (moved).
     std::vector<std::size_t> children(states.size(), 0);
     for (const auto& hypothesis : search.live()) ++children[hypothesis.parent];
-    std::vector<model::DecoderState> grown;
+    std::vector<model::DecoderState> grown, alone_grown;
     std::vector<model::DecoderState*> pointers;
     std::vector<std::int32_t> tokens;
     for (const auto& hypothesis : search.live()) {
       const std::uint32_t parent = hypothesis.parent;
-      if (--children[parent] == 0)
-        grown.push_back(std::move(states[parent]));
-      else
-        grown.push_back(states[parent]);
+      const bool last = --children[parent] == 0;
+      grown.push_back(last ? std::move(states[parent]) : states[parent]);
+      if (prior) alone_grown.push_back(last ? std::move(alone[parent]) : alone[parent]);
       tokens.push_back(hypothesis.tokens.back());
     }
     states = std::move(grown);
+    alone = std::move(alone_grown);
     for (auto& s : states) pointers.push_back(&s);
+    // The prior's states step in the same batch (rows live … 2·live − 1): at a handful of rows a GEMM costs
+    // what reading its weights costs, so they come almost free.
+    for (auto& s : alone) pointers.push_back(&s);
+    if (prior) tokens.insert(tokens.end(), tokens.begin(), tokens.end());
     model_.step(pointers, tokens, next);
+    alone_next = &next;
+    alone_row = states.size();
   }
   return search.results();
 }
@@ -162,6 +177,8 @@ std::vector<Answer> Kbqa::ask(std::string_view question, const KbqaOptions& opti
   if (options.top_k < 1) fail("KBQA: topK must be at least 1, got ", options.top_k);
   if (!(options.length_penalty >= 0 && options.length_penalty <= 10))
     fail("KBQA: lengthPenalty must be in [0, 10], got ", options.length_penalty);
+  if (!(options.mutual_information >= 0 && options.mutual_information <= 1))
+    fail("KBQA: mutualInformation must be in [0, 1], got ", options.mutual_information);
   const auto source = source_ids(question);
   if (source.size() == 2) return {};  // nothing to ask: no tokens in the question
   if (options.mode == KbqaMode::kOpenPredicate) return open_predicate(source, options);
@@ -192,21 +209,66 @@ std::vector<Answer> Kbqa::open_predicate(const std::vector<std::int32_t>& source
   if (state.cache.length + forced.size() >= model_.config().max_length) return {};
   model_.extend(state, forced, next);
   const auto triples = subject_trie_.values(subject.node);
-  std::vector<Answer> answers;
   // The seed's lookahead on the predicate: favour continuations that can still copy question tokens.
   const std::vector<std::int32_t> question(source.begin() + 1, source.end() - 1);
-  for (const auto& found : search(std::move(state), std::move(next), predicate_trie_, options.beams, options.top_k,
-                                  options.length_penalty, options.lookahead ? &question : nullptr)) {
-    const std::string& predicate = predicates_[static_cast<std::size_t>(predicate_trie_.values(found.node).data[0])];
+  const bool rerank = options.mutual_information > 0 && options.beams > 1;  // one candidate: nothing to rerank
+  PredicatePrior prior;
+  if (rerank) prior = predicate_prior(subject.tokens, question.size());
+  auto found = search(std::move(state), std::move(next), predicate_trie_, options.beams,
+                      rerank ? options.beams : options.top_k, options.length_penalty,
+                      options.lookahead ? &question : nullptr, rerank ? &prior : nullptr);
+  if (rerank) {
+    // Unnormalised model probabilities here (not renormalised over the trie): PMI compares the model's own
+    // p(P | question, S) and p(P | S); renormalising either term per step loses the comparison.
+    std::vector<std::pair<double, std::size_t>> order;
+    for (std::size_t i = 0; i < found.size(); ++i) {
+      const auto& [given_question, given_subject] = prior.entry.at(found[i].node);
+      order.emplace_back(given_question - options.mutual_information * given_subject, i);
+    }
+    std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::vector<decoding::FinishedHypothesis> ranked;
+    for (std::size_t i = 0; i < std::min(order.size(), options.top_k); ++i) ranked.push_back(std::move(found[order[i].second]));
+    found = std::move(ranked);
+  }
+  std::vector<Answer> answers;
+  for (const auto& f : found) {
+    const std::string& predicate = predicates_[static_cast<std::size_t>(predicate_trie_.values(f.node).data[0])];
     const Triple* match = nullptr;
     for (std::size_t i = 0; i < triples.size && !match; ++i)
       if (kb_.triples()[static_cast<std::size_t>(triples.data[i])].predicate == predicate)
         match = &kb_.triples()[static_cast<std::size_t>(triples.data[i])];
     const Triple& named = match ? *match : kb_.triples()[static_cast<std::size_t>(triples.data[0])];
     answers.push_back({named.subject, predicate, match ? match->object : std::string(),
-                       std::exp(subject.log_prob + found.log_prob)});
+                       std::exp(subject.log_prob + f.log_prob)});
   }
   return answers;
+}
+
+Kbqa::PredicatePrior Kbqa::predicate_prior(const std::vector<std::int32_t>& subject, std::size_t question_tokens) const {
+  // Source [CLS] S [SEP], S cut to the question's length: then it fits wherever the question's decoding fits.
+  std::vector<std::int32_t> source{cls_};
+  source.insert(source.end(), subject.begin(), subject.begin() + static_cast<std::ptrdiff_t>(std::min(subject.size(), question_tokens)));
+  source.push_back(sep_);
+  std::vector<std::int32_t> forced = subject;
+  forced.push_back(sep_);
+  PredicatePrior prior;
+  prior.alone = model_.start(source, prior.next);
+  model_.extend(prior.alone, forced, prior.next);
+  return prior;
+}
+
+void Kbqa::PredicatePrior::record(const decoding::PrefixTrie& trie, std::uint32_t node, const model::NextTokens& question,
+                                  std::size_t question_row, const model::NextTokens& alone_next, std::size_t alone_row,
+                                  std::int32_t eos) {
+  const auto at = prefix.find(node);
+  const std::pair<double, double> base = at == prefix.end() ? std::pair<double, double>{0, 0} : at->second;
+  const auto extended = [&](std::int32_t token) {
+    return std::pair<double, double>{base.first + question.log_prob(question_row, token),
+                                     base.second + alone_next.log_prob(alone_row, token)};
+  };
+  const auto allowed = trie.next_tokens(node);
+  for (std::size_t i = 0; i < allowed.size; ++i) prefix[trie.child(node, allowed.data[i])] = extended(allowed.data[i]);
+  if (trie.is_complete(node)) entry[node] = extended(eos);
 }
 
 }  // namespace attnkit::pipelines

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "attnkit/decoding/beam_search.hpp"
@@ -29,6 +31,11 @@ struct KbqaOptions {
   KbqaMode mode = KbqaMode::kTriple;
   bool lookahead = true;  // open-predicate: the seed's LCS lookahead towards predicates copied from the question
   double length_penalty = 0.0;  // entries ranked by log p / length^α (0: by probability)
+  // open-predicate: the beam's predicates reranked by log p(P | question, S) − λ·log p(P | S), p(P | S) being
+  // the model's answer when the question is the subject's name alone. λ = 1 ranks by pointwise mutual
+  // information with the question (Li et al. 2016), which discounts predicates the model favours for any
+  // question (those seen in training) in favour of those this question is about. 0: by probability.
+  double mutual_information = 1.0;
 };
 
 struct Answer {
@@ -52,13 +59,25 @@ class Kbqa {
 
  private:
   Kbqa(std::string_view config_json, const model::SafeTensors& weights, text::Tokenizer tokenizer, KnowledgeBase kb);
+  // Mutual-information reranking of open predicates: a second decoder state, the question being the subject's
+  // name alone, follows the beam step by step in the same batches; the model's unnormalised log p of each
+  // trie node's prefix is kept under both contexts.
+  struct PredicatePrior {
+    model::DecoderState alone;  // after [CLS] S [SEP] S [SEP]
+    model::NextTokens next;     // its next-token distribution
+    std::unordered_map<std::uint32_t, std::pair<double, double>> prefix, entry;  // node → (log p | question, log p | S)
+    void record(const decoding::PrefixTrie& trie, std::uint32_t node, const model::NextTokens& question,
+                std::size_t question_row, const model::NextTokens& alone_next, std::size_t alone_row, std::int32_t eos);
+  };
   std::vector<std::int32_t> ids(std::string_view text) const;
   void build_tries();
   std::vector<decoding::FinishedHypothesis> search(model::DecoderState state, model::NextTokens next,
                                                    const decoding::PrefixTrie& trie, std::size_t beams,
                                                    std::size_t top_k, double length_penalty,
-                                                   const std::vector<std::int32_t>* lookahead = nullptr) const;
+                                                   const std::vector<std::int32_t>* lookahead = nullptr,
+                                                   PredicatePrior* prior = nullptr) const;
   std::vector<Answer> open_predicate(const std::vector<std::int32_t>& source, const KbqaOptions& options) const;
+  PredicatePrior predicate_prior(const std::vector<std::int32_t>& subject, std::size_t question_tokens) const;
 
   text::Tokenizer tokenizer_;
   model::Seq2Seq model_;
