@@ -161,10 +161,13 @@ std::vector<decoding::FinishedHypothesis> Kbqa::search(model::DecoderState state
     states = std::move(grown);
     alone = std::move(alone_grown);
     for (auto& s : states) pointers.push_back(&s);
-    // The prior's states step in the same batch (rows live … 2·live − 1): at a handful of rows a GEMM costs
-    // what reading its weights costs, so they come almost free.
+    // The prior's states step in the same batch (rows live … 2·live − 1): no steps of its own, and one GEMM
+    // over twice the rows costs less than two.
     for (auto& s : alone) pointers.push_back(&s);
-    if (prior) tokens.insert(tokens.end(), tokens.begin(), tokens.end());
+    if (prior) {
+      const std::size_t live_count = tokens.size();
+      for (std::size_t i = 0; i < live_count; ++i) tokens.push_back(tokens[i]);
+    }
     model_.step(pointers, tokens, next);
     alone_next = &next;
     alone_row = states.size();
