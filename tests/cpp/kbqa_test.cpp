@@ -186,12 +186,8 @@ double target_log_prob(const model::Seq2Seq& model, const std::vector<std::int32
 
 TEST(Kbqa, OpenPredicateRanksTheBeamsPredicatesByPointwiseMutualInformation) {
   const auto kbqa = tiny_kbqa(read_file(kTiny + "kb.txt"));
-  const auto ids = [&](std::string_view text) {
-    std::vector<std::int32_t> out;
-    for (const auto& t : kbqa.tokenizer().tokenize(text)) out.push_back(t.id);
-    return out;
-  };
-  const std::int32_t cls = kbqa.tokenizer().id("[CLS]"), sep = kbqa.tokenizer().id("[SEP]");
+  const auto& tokenizer = kbqa.tokenizer();
+  const std::int32_t cls = tokenizer.id("[CLS]"), sep = tokenizer.id("[SEP]");
   const std::string question = "北京大学的校长是谁？";
   // 8 beams hold all 5 KB predicates: the reranking sees every one.
   pipelines::KbqaOptions options{8, 8, pipelines::KbqaMode::kOpenPredicate, true, 0.0, 0.0};
@@ -202,13 +198,13 @@ TEST(Kbqa, OpenPredicateRanksTheBeamsPredicatesByPointwiseMutualInformation) {
     options.mutual_information = lambda;
     const auto ranked = kbqa.ask(question, options);
     ASSERT_EQ(ranked.size(), 5u);
-    const auto name = ids(pipelines::split_subject(ranked[0].subject).name);
+    const auto name = tokenizer.ids(pipelines::split_subject(ranked[0].subject).name);
     std::vector<std::pair<double, std::string>> expected;
     for (const auto& a : ranked) {
       // target "S [SEP] P [SEP]"; the question's source, and the subject's name as the whole question.
       std::vector<std::int32_t> target = name, alone{cls};
       target.push_back(sep);
-      for (const auto id : ids(a.predicate)) target.push_back(id);
+      for (const auto id : tokenizer.ids(a.predicate)) target.push_back(id);
       target.push_back(sep);
       alone.insert(alone.end(), name.begin(), name.end());
       alone.push_back(sep);

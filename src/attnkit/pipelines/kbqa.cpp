@@ -49,14 +49,8 @@ Kbqa::Kbqa(std::string_view config_json, const model::SafeTensors& weights, text
   build_tries();
 }
 
-std::vector<std::int32_t> Kbqa::ids(std::string_view text) const {
-  std::vector<std::int32_t> out;
-  for (const text::Token& t : tokenizer_.tokenize(text)) out.push_back(t.id);
-  return out;
-}
-
 std::vector<std::int32_t> Kbqa::source_ids(std::string_view question) const {
-  std::vector<std::int32_t> source = ids(question);
+  std::vector<std::int32_t> source = tokenizer_.ids(question);
   const std::size_t limit = model_.config().max_length / 2 - 2;  // half the length for the question
   if (source.size() > limit) source.resize(limit);
   source.insert(source.begin(), cls_);
@@ -74,14 +68,14 @@ void Kbqa::build_tries() {
   for (std::size_t i = 0; i < kb_.size(); ++i) {
     const Triple& t = kb_.triples()[i];
     const SubjectParts parts = split_subject(t.subject);
-    const auto name = ids(parts.name), predicate = ids(t.predicate);
+    const auto name = tokenizer_.ids(parts.name), predicate = tokenizer_.ids(t.predicate);
     if (name.empty()) fail("knowledge base line ", i + 1, ": the subject name \"", parts.name, "\" has no tokens");
     if (predicate.empty()) fail("knowledge base line ", i + 1, ": the predicate \"", t.predicate, "\" has no tokens");
     append(triple_tokens, name);
     triple_tokens.push_back(sep_);
     append(triple_tokens, predicate);
     triple_tokens.push_back(sep_);
-    append(triple_tokens, ids(parts.sense));
+    append(triple_tokens, tokenizer_.ids(parts.sense));
     triple_offsets.push_back(static_cast<std::uint32_t>(triple_tokens.size()));
     triple_values.push_back(static_cast<std::int32_t>(i));
     append(subject_tokens, name);

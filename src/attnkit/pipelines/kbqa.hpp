@@ -69,7 +69,6 @@ class Kbqa {
     void record(const decoding::PrefixTrie& trie, std::uint32_t node, const model::NextTokens& question,
                 std::size_t question_row, const model::NextTokens& alone_next, std::size_t alone_row, std::int32_t eos);
   };
-  std::vector<std::int32_t> ids(std::string_view text) const;
   void build_tries();
   std::vector<decoding::FinishedHypothesis> search(model::DecoderState state, model::NextTokens next,
                                                    const decoding::PrefixTrie& trie, std::size_t beams,

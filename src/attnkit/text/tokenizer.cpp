@@ -65,6 +65,12 @@ void Tokenizer::word_pieces(const std::u32string& word, const std::vector<std::u
   }
 }
 
+std::vector<std::int32_t> Tokenizer::ids(std::string_view text) const {
+  std::vector<std::int32_t> out;
+  for (const Token& t : tokenize(text)) out.push_back(t.id);
+  return out;
+}
+
 std::vector<Token> Tokenizer::tokenize(std::string_view text) const {
   const std::u32string chars = decode_utf8(text);
   std::vector<Token> out;

@@ -23,6 +23,8 @@ class Tokenizer {
 
   // Tokens of `text` (UTF-8), without [CLS]/[SEP].
   std::vector<Token> tokenize(std::string_view text) const;
+  // The ids of tokenize(text).
+  std::vector<std::int32_t> ids(std::string_view text) const;
 
   // The id of `token`, or -1.
   std::int32_t id(std::string_view token) const;
