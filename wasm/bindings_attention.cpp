@@ -1,110 +1,68 @@
 // Embind bindings of the attention family: softmax, GAU relu², linear (batch and streaming), Performer, RoPE.
+// Calls take the api layer's structs (tensors, dims, mask, scale, feature map) as JS objects.
 #include <emscripten/bind.h>
-
-#include <algorithm>
 
 #include "attnkit/api/attention_api.hpp"
 #include "guarded.hpp"
+#include "value_objects.hpp"
 
 namespace attnkit::wasm {
 namespace {
 
+using api::AttentionDims;
+using api::AttentionTensors;
+using api::FeatureMapArgs;
+using api::MaskArgs;
 using attention::AttentionScale;
-using attention::FeatureMap;
 using attention::LinearAttentionState;
-using attention::ScaleKind;
 
-struct Tensors {
-  ConstFloats q, k, v;
-  Floats out;
-};
-
-Tensors tensors(std::uintptr_t q, int q_count, std::uintptr_t k, int k_count, std::uintptr_t v, int v_count,
-                std::uintptr_t o, int o_count) {
-  return {in<float>(q, q_count), in<float>(k, k_count), in<float>(v, v_count), out<float>(o, o_count)};
+int attention(const AttentionTensors& t, const AttentionDims& dims, const MaskArgs& mask, const AttentionScale& scale) {
+  return guarded([&] { api::attention(t.q, t.k, t.v, t.output, dims, mask, scale); });
 }
 
-int attention(std::uintptr_t q, int q_count, std::uintptr_t k, int k_count, std::uintptr_t v, int v_count,
-              std::uintptr_t o, int o_count, int batch, int heads, int query_len, int key_len, int head_dim,
-              int value_dim, bool causal, int prefix_len, std::uintptr_t key_lengths, int key_lengths_count,
-              int scale_kind, double scale_value, double train_len, double min_keys) {
-  return guarded([&] {
-    const Tensors t = tensors(q, q_count, k, k_count, v, v_count, o, o_count);
-    AttentionScale scale;
-    scale.kind = static_cast<ScaleKind>(std::clamp(scale_kind, 0, 2));
-    scale.value = scale_value;
-    scale.train_len = train_len;
-    scale.min_keys = min_keys;
-    api::attention(t.q, t.k, t.v, t.out, {batch, heads, query_len, key_len, head_dim, value_dim},
-                   {causal, prefix_len, in<std::int32_t>(key_lengths, key_lengths_count)}, scale);
+int relu2_attention(const AttentionTensors& t, const AttentionDims& dims, const MaskArgs& mask) {
+  return guarded([&] { api::relu2_attention(t.q, t.k, t.v, t.output, dims, mask); });
+}
+
+int linear_attention(const AttentionTensors& t, const AttentionDims& dims, const MaskArgs& mask,
+                     const FeatureMapArgs& f) {
+  return guarded(
+      [&] { api::linear_attention(t.q, t.k, t.v, t.output, dims, mask, f.map, f.projection, f.features, f.eps); });
+}
+
+std::uintptr_t linear_state_create(double head_dim, double value_dim, const FeatureMapArgs& f) {
+  return guarded_handle([&] {
+    return api::linear_attention_state(to_integer(head_dim), to_integer(value_dim), f.map,
+                                       f.projection, f.features, f.eps);
   });
 }
 
-int relu2_attention(std::uintptr_t q, int q_count, std::uintptr_t k, int k_count, std::uintptr_t v, int v_count,
-                    std::uintptr_t o, int o_count, int batch, int heads, int query_len, int key_len, int head_dim,
-                    int value_dim, bool causal, int prefix_len, std::uintptr_t key_lengths, int key_lengths_count) {
+int linear_state_step(std::uintptr_t handle, const AttentionTensors& step) {
+  return guarded([&] { api::linear_state_step(object_at<LinearAttentionState>(handle), step); });
+}
+
+void linear_state_reset(std::uintptr_t handle) { object_at<LinearAttentionState>(handle).reset(); }
+double linear_state_tokens(std::uintptr_t handle) {
+  return static_cast<double>(object_at<LinearAttentionState>(handle).tokens());
+}
+
+int performer_projection(double features, double head_dim, double seed, const Floats& output) {
   return guarded([&] {
-    const Tensors t = tensors(q, q_count, k, k_count, v, v_count, o, o_count);
-    api::relu2_attention(t.q, t.k, t.v, t.out, {batch, heads, query_len, key_len, head_dim, value_dim},
-                         {causal, prefix_len, in<std::int32_t>(key_lengths, key_lengths_count)});
+    api::performer_projection(to_integer(features), to_integer(head_dim), seed, output);
   });
 }
 
-int linear_attention(std::uintptr_t q, int q_count, std::uintptr_t k, int k_count, std::uintptr_t v, int v_count,
-                     std::uintptr_t o, int o_count, int batch, int heads, int query_len, int key_len, int head_dim,
-                     int value_dim, bool causal, int prefix_len, std::uintptr_t key_lengths, int key_lengths_count,
-                     int feature_map,
-                     std::uintptr_t projection, int projection_count, int features, double eps) {
+int rope(const Floats& x, double seq_len, double head_dim, double position_offset, double base) {
   return guarded([&] {
-    const Tensors t = tensors(q, q_count, k, k_count, v, v_count, o, o_count);
-    api::linear_attention(t.q, t.k, t.v, t.out, {batch, heads, query_len, key_len, head_dim, value_dim},
-                          {causal, prefix_len, in<std::int32_t>(key_lengths, key_lengths_count)},
-                          static_cast<FeatureMap>(std::clamp(feature_map, 0, 3)), in<float>(projection, projection_count),
-                          features, eps);
+    api::rope(x, to_integer(seq_len), to_integer(head_dim),
+              to_integer(position_offset), base);
   });
 }
 
-int linear_state_create(int head_dim, int value_dim, int feature_map, std::uintptr_t projection, int projection_count,
-                        int features, double eps, std::uintptr_t handle_out) {
-  return guarded([&] {
-    auto state = api::linear_attention_state(head_dim, value_dim, static_cast<FeatureMap>(std::clamp(feature_map, 0, 3)),
-                                             in<float>(projection, projection_count), features, eps);
-    *reinterpret_cast<std::uintptr_t*>(handle_out) = reinterpret_cast<std::uintptr_t>(state.release());
-  });
-}
-
-// q, k, v and out are sized by the state's own dims, which the TypeScript layer checked.
-int linear_state_step(std::uintptr_t handle, std::uintptr_t q, std::uintptr_t k, std::uintptr_t v, std::uintptr_t o) {
-  return guarded([&] {
-    reinterpret_cast<LinearAttentionState*>(handle)->step(reinterpret_cast<const float*>(q),
-                                                          reinterpret_cast<const float*>(k),
-                                                          reinterpret_cast<const float*>(v), reinterpret_cast<float*>(o));
-  });
-}
-
-void linear_state_reset(std::uintptr_t handle) { reinterpret_cast<LinearAttentionState*>(handle)->reset(); }
-
-int linear_state_tokens(std::uintptr_t handle) {
-  return static_cast<int>(reinterpret_cast<LinearAttentionState*>(handle)->tokens());
-}
-
-void linear_state_destroy(std::uintptr_t handle) { delete reinterpret_cast<LinearAttentionState*>(handle); }
-
-int performer_projection(int features, int head_dim, double seed, std::uintptr_t o, int o_count) {
-  return guarded([&] {
-    const auto w = api::performer_projection(features, head_dim, seed);
-    if (w.size() != static_cast<std::size_t>(o_count)) throw std::logic_error("performerProjection: output size");
-    std::copy(w.begin(), w.end(), reinterpret_cast<float*>(o));
-  });
-}
-
-int rope(std::uintptr_t x, int count, int seq_len, int head_dim, int position_offset, double base) {
-  return guarded([&] { api::rope(out<float>(x, count), seq_len, head_dim, position_offset, base); });
-}
-
-int entropy_invariant_scale(double keys, int head_dim, double train_len, double min_keys, std::uintptr_t o) {
-  return guarded([&] {
-    *reinterpret_cast<double*>(o) = api::entropy_invariant_scale(keys, head_dim, train_len, min_keys);
+// NaN when the arguments are invalid (see lastError()).
+double entropy_invariant_scale(double keys, double head_dim, double train_len, double min_keys) {
+  return guarded_or(std::nan(""), [&] {
+    return api::entropy_invariant_scale(keys, to_integer(head_dim), train_len, min_keys);
   });
 }
 
@@ -112,7 +70,38 @@ int entropy_invariant_scale(double keys, int head_dim, double train_len, double 
 }  // namespace attnkit::wasm
 
 EMSCRIPTEN_BINDINGS(attnkit_attention) {
-  using namespace attnkit::wasm;
+  using namespace attnkit::wasm;  // not attnkit itself: its namespace `attention` would hide the binding
+  emscripten::value_object<AttentionTensors>("AttentionTensors")
+      .field("q", &AttentionTensors::q)
+      .field("k", &AttentionTensors::k)
+      .field("v", &AttentionTensors::v)
+      .field("output", &AttentionTensors::output);
+
+  emscripten::value_object<AttentionDims> dims("AttentionDims");
+  integer_field<&AttentionDims::batch>(dims, "batch");
+  integer_field<&AttentionDims::heads>(dims, "heads");
+  integer_field<&AttentionDims::query_len>(dims, "queryLen");
+  integer_field<&AttentionDims::key_len>(dims, "keyLen");
+  integer_field<&AttentionDims::head_dim>(dims, "headDim");
+  integer_field<&AttentionDims::value_dim>(dims, "valueDim");
+
+  emscripten::value_object<MaskArgs> mask("MaskArgs");
+  mask.field("causal", &MaskArgs::causal).field("keyLengths", &MaskArgs::key_lengths);
+  integer_field<&MaskArgs::prefix_len>(mask, "prefixLen");
+
+  // kind: 0 inverse √d, 1 entropy-invariant, 2 explicit `value` (attention::ScaleKind).
+  emscripten::value_object<AttentionScale> scale("AttentionScale");
+  enum_field<&AttentionScale::kind>(scale, "kind");
+  scale.field("value", &AttentionScale::value)
+      .field("trainLen", &AttentionScale::train_len)
+      .field("minKeys", &AttentionScale::min_keys);
+
+  // map: 0 elu+1, 1 relu, 2 exp, 3 performer (attention::FeatureMap).
+  emscripten::value_object<FeatureMapArgs> feature_map("FeatureMapArgs");
+  enum_field<&FeatureMapArgs::map>(feature_map, "map");
+  feature_map.field("projection", &FeatureMapArgs::projection).field("eps", &FeatureMapArgs::eps);
+  integer_field<&FeatureMapArgs::features>(feature_map, "features");
+
   emscripten::function("attention", &attention);
   emscripten::function("relu2Attention", &relu2_attention);
   emscripten::function("linearAttention", &linear_attention);
@@ -120,7 +109,7 @@ EMSCRIPTEN_BINDINGS(attnkit_attention) {
   emscripten::function("linearStateStep", &linear_state_step);
   emscripten::function("linearStateReset", &linear_state_reset);
   emscripten::function("linearStateTokens", &linear_state_tokens);
-  emscripten::function("linearStateDestroy", &linear_state_destroy);
+  emscripten::function("linearStateDestroy", &destroy<LinearAttentionState>);
   emscripten::function("performerProjection", &performer_projection);
   emscripten::function("rope", &rope);
   emscripten::function("entropyInvariantScale", &entropy_invariant_scale);

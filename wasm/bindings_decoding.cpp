@@ -1,5 +1,6 @@
 // Embind bindings of the prefix trie and the beam-search state machine. Objects are handles (addresses)
-// owned by the TypeScript wrappers, which destroy them in dispose() (FinalizationRegistry as backstop).
+// owned by the TypeScript wrappers, which destroy them in dispose() (FinalizationRegistry as backstop);
+// every buffer is a { address, count } view whose size the api layer checks.
 #include <emscripten/bind.h>
 
 #include <cstdlib>
@@ -7,6 +8,7 @@
 
 #include "attnkit/api/decoding_api.hpp"
 #include "guarded.hpp"
+#include "value_objects.hpp"
 
 namespace attnkit::wasm {
 namespace {
@@ -14,135 +16,112 @@ namespace {
 using decoding::BeamSearch;
 using decoding::PrefixTrie;
 
-PrefixTrie& trie_at(std::uintptr_t handle) { return *reinterpret_cast<PrefixTrie*>(handle); }
-BeamSearch& beam_at(std::uintptr_t handle) { return *reinterpret_cast<BeamSearch*>(handle); }
+PrefixTrie& trie_at(std::uintptr_t handle) { return object_at<PrefixTrie>(handle); }
+BeamSearch& beam_at(std::uintptr_t handle) { return object_at<BeamSearch>(handle); }
 
-template <typename T>
-void write(std::uintptr_t address, T value) {
-  *reinterpret_cast<T*>(address) = value;
+std::uintptr_t trie_build(const View<const std::int32_t>& tokens, const View<const std::int32_t>& lengths,
+                          const View<const std::int32_t>& values) {
+  return guarded_handle([&] { return api::build_trie(tokens, lengths, values); });
 }
 
-int trie_build(std::uintptr_t tokens, int token_count, std::uintptr_t lengths, int length_count, std::uintptr_t values,
-               int value_count, std::uintptr_t handle_out) {
-  return guarded([&] {
-    auto trie = api::build_trie(in<std::int32_t>(tokens, token_count), in<std::int32_t>(lengths, length_count),
-                                in<std::int32_t>(values, value_count));
-    write(handle_out, reinterpret_cast<std::uintptr_t>(trie.release()));
-  });
+std::uintptr_t trie_deserialize(const View<const std::uint8_t>& bytes) {
+  return guarded_handle([&] { return api::deserialize_trie(bytes); });
 }
 
-int trie_deserialize(std::uintptr_t bytes, int count, std::uintptr_t handle_out) {
-  return guarded([&] {
-    write(handle_out, reinterpret_cast<std::uintptr_t>(api::deserialize_trie(in<std::uint8_t>(bytes, count)).release()));
-  });
-}
-
-// Writes a malloc'ed copy of the bytes and its size; the caller frees it.
-int trie_serialize(std::uintptr_t handle, std::uintptr_t data_out, std::uintptr_t size_out) {
-  return guarded([&] {
+// A malloc'ed copy of the bytes ({ address, count }; the caller frees address), or { 0, 0 } on failure.
+View<const std::uint8_t> trie_serialize(std::uintptr_t handle) {
+  return guarded_or(View<const std::uint8_t>{}, [&] {
     const auto bytes = trie_at(handle).serialize();
     void* copy = std::malloc(bytes.size());
     if (!copy) throw std::bad_alloc();
     std::memcpy(copy, bytes.data(), bytes.size());
-    write(data_out, reinterpret_cast<std::uintptr_t>(copy));
-    write(size_out, static_cast<std::uint32_t>(bytes.size()));
+    return View<const std::uint8_t>{static_cast<const std::uint8_t*>(copy), bytes.size()};
   });
 }
 
-void trie_destroy(std::uintptr_t handle) { delete &trie_at(handle); }
-
 // The node of a prefix, or -1 when the trie does not contain it.
-int trie_find(std::uintptr_t handle, std::uintptr_t prefix, int length) {
-  const std::uint32_t node = trie_at(handle).find(in<std::int32_t>(prefix, length));
-  return node == PrefixTrie::kNoNode ? -1 : static_cast<int>(node);
+double trie_find(std::uintptr_t handle, const View<const std::int32_t>& prefix) {
+  const std::uint32_t node = trie_at(handle).find(prefix);
+  return node == PrefixTrie::kNoNode ? -1.0 : static_cast<double>(node);
 }
 
-// Like trie_find, but a missing prefix is an error whose message names it.
-int trie_require(std::uintptr_t handle, std::uintptr_t prefix, int length, std::uintptr_t node_out) {
-  return guarded([&] { write(node_out, api::require_prefix("PrefixTrie.next", trie_at(handle), in<std::int32_t>(prefix, length))); });
+// Like trie_find, but a missing prefix is an error whose message names it (-1, see lastError()).
+double trie_require(std::uintptr_t handle, const View<const std::int32_t>& prefix) {
+  return guarded_or(-1.0, [&] { return static_cast<double>(api::require_prefix("PrefixTrie.next", trie_at(handle), prefix)); });
 }
 
-int trie_next_count(std::uintptr_t handle, int node) { return static_cast<int>(trie_at(handle).child_count(node)); }
-
-void trie_next_copy(std::uintptr_t handle, int node, std::uintptr_t out) {
-  const auto next = trie_at(handle).next_tokens(node);
-  std::memcpy(reinterpret_cast<void*>(out), next.data, next.size * sizeof(std::int32_t));
+double trie_next_count(std::uintptr_t handle, double node) {
+  return guarded_or(-1.0, [&] {
+    const std::uint32_t checked = api::require_node("PrefixTrie.next", trie_at(handle), to_integer(node));
+    return static_cast<double>(trie_at(handle).child_count(checked));
+  });
 }
 
-int trie_value_count(std::uintptr_t handle, int node) { return static_cast<int>(trie_at(handle).values(node).size); }
+int trie_next_copy(std::uintptr_t handle, double node, const View<std::int32_t>& output) {
+  return guarded([&] { api::copy_next_tokens(trie_at(handle), to_integer(node), output); });
+}
 
-void trie_values_copy(std::uintptr_t handle, int node, std::uintptr_t out) {
-  const auto values = trie_at(handle).values(node);
-  std::memcpy(reinterpret_cast<void*>(out), values.data, values.size * sizeof(std::int32_t));
+double trie_value_count(std::uintptr_t handle, double node) {
+  return guarded_or(-1.0, [&] {
+    const std::uint32_t checked = api::require_node("PrefixTrie.values", trie_at(handle), to_integer(node));
+    return static_cast<double>(trie_at(handle).values(checked).size);
+  });
+}
+
+int trie_values_copy(std::uintptr_t handle, double node, const View<std::int32_t>& output) {
+  return guarded([&] { api::copy_values(trie_at(handle), to_integer(node), output); });
 }
 
 double trie_entry_count(std::uintptr_t handle) { return static_cast<double>(trie_at(handle).entry_count()); }
 double trie_node_count(std::uintptr_t handle) { return static_cast<double>(trie_at(handle).node_count()); }
 double trie_memory_bytes(std::uintptr_t handle) { return static_cast<double>(trie_at(handle).memory_bytes()); }
 
-int beam_create(int beams, int max_length, int top_k, int vocab_size, int eos_id, double length_penalty,
-                bool early_stopping, std::uintptr_t trie, std::uintptr_t handle_out) {
-  return guarded([&] {
-    api::BeamArgs args{beams, max_length, top_k, vocab_size, eos_id, length_penalty, early_stopping};
-    auto search = api::beam_search(args, trie ? &trie_at(trie) : nullptr);
-    write(handle_out, reinterpret_cast<std::uintptr_t>(search.release()));
-  });
+std::uintptr_t beam_create(const api::BeamArgs& args, std::uintptr_t trie) {
+  return guarded_handle([&] { return api::beam_search(args, trie ? &trie_at(trie) : nullptr); });
 }
 
-void beam_destroy(std::uintptr_t handle) { delete &beam_at(handle); }
 bool beam_done(std::uintptr_t handle) { return beam_at(handle).done(); }
-int beam_live_count(std::uintptr_t handle) { return static_cast<int>(beam_at(handle).live().size()); }
+double beam_live_count(std::uintptr_t handle) { return static_cast<double>(beam_at(handle).live().size()); }
+double beam_live_token_count(std::uintptr_t handle) { return static_cast<double>(api::live_token_count(beam_at(handle))); }
 
-int beam_live_token_count(std::uintptr_t handle) {
-  std::size_t total = 0;
-  for (const auto& h : beam_at(handle).live()) total += h.tokens.size();
-  return static_cast<int>(total);
+int beam_live_copy(std::uintptr_t handle, const View<std::int32_t>& lengths, const View<std::int32_t>& tokens) {
+  return guarded([&] { api::copy_live(beam_at(handle), lengths, tokens); });
 }
 
-// Copies every live hypothesis: its length into lengths[i], its tokens appended to tokens.
-void beam_live_copy(std::uintptr_t handle, std::uintptr_t lengths, std::uintptr_t tokens) {
-  auto* length_out = reinterpret_cast<std::int32_t*>(lengths);
-  auto* token_out = reinterpret_cast<std::int32_t*>(tokens);
-  for (const auto& h : beam_at(handle).live()) {
-    *length_out++ = static_cast<std::int32_t>(h.tokens.size());
-    token_out = std::copy(h.tokens.begin(), h.tokens.end(), token_out);
-  }
+int beam_advance(std::uintptr_t handle, const ConstFloats& log_probs) {
+  return guarded([&] { api::advance(beam_at(handle), log_probs); });
 }
 
-int beam_advance(std::uintptr_t handle, std::uintptr_t log_probs, int count) {
-  return guarded([&] { beam_at(handle).advance(reinterpret_cast<const float*>(log_probs), static_cast<std::size_t>(count)); });
-}
+api::ResultSizes beam_result_sizes(std::uintptr_t handle) { return api::result_sizes(beam_at(handle)); }
 
-// Results as [length, node, tokens…] per hypothesis in `ints` and [score, logProb] pairs in `scores`;
-// call with null buffers first to learn the sizes (written to sizes_out as ints, scores).
-void beam_results(std::uintptr_t handle, std::uintptr_t ints, std::uintptr_t scores, std::uintptr_t sizes_out) {
-  const auto results = beam_at(handle).results();
-  std::size_t int_count = 0;
-  for (const auto& r : results) int_count += 2 + r.tokens.size();
-  auto* sizes = reinterpret_cast<std::int32_t*>(sizes_out);
-  sizes[0] = static_cast<std::int32_t>(int_count);
-  sizes[1] = static_cast<std::int32_t>(results.size() * 2);
-  if (!ints) return;
-  auto* int_out = reinterpret_cast<std::int32_t*>(ints);
-  auto* score_out = reinterpret_cast<double*>(scores);
-  for (const auto& r : results) {
-    *int_out++ = static_cast<std::int32_t>(r.tokens.size());
-    *int_out++ = r.node == PrefixTrie::kNoNode ? -1 : static_cast<std::int32_t>(r.node);
-    int_out = std::copy(r.tokens.begin(), r.tokens.end(), int_out);
-    *score_out++ = r.score;
-    *score_out++ = r.log_prob;
-  }
+int beam_results(std::uintptr_t handle, const View<std::int32_t>& ints, const View<double>& scores) {
+  return guarded([&] { api::copy_results(beam_at(handle), ints, scores); });
 }
 
 }  // namespace
 }  // namespace attnkit::wasm
 
 EMSCRIPTEN_BINDINGS(attnkit_decoding) {
-  using namespace attnkit::wasm;
+  using namespace attnkit::wasm;  // not all of attnkit: its namespaces (attention, entropy) would hide bindings
+  namespace api = attnkit::api;
+  using attnkit::View;
+  emscripten::value_object<api::BeamArgs> beam_args("BeamArgs");
+  integer_field<&api::BeamArgs::beams>(beam_args, "beams");
+  integer_field<&api::BeamArgs::max_length>(beam_args, "maxLength");
+  integer_field<&api::BeamArgs::top_k>(beam_args, "topK");
+  integer_field<&api::BeamArgs::vocab_size>(beam_args, "vocabSize");
+  integer_field<&api::BeamArgs::eos_id>(beam_args, "eosId");
+  beam_args.field("lengthPenalty", &api::BeamArgs::length_penalty)
+      .field("earlyStopping", &api::BeamArgs::early_stopping);
+
+  emscripten::value_object<api::ResultSizes> result_sizes("ResultSizes");
+  integer_field<&api::ResultSizes::ints>(result_sizes, "ints");
+  integer_field<&api::ResultSizes::scores>(result_sizes, "scores");
+
   emscripten::function("trieBuild", &trie_build);
   emscripten::function("trieDeserialize", &trie_deserialize);
   emscripten::function("trieSerialize", &trie_serialize);
-  emscripten::function("trieDestroy", &trie_destroy);
+  emscripten::function("trieDestroy", &destroy<PrefixTrie>);
   emscripten::function("trieFind", &trie_find);
   emscripten::function("trieRequire", &trie_require);
   emscripten::function("trieNextCount", &trie_next_count);
@@ -153,11 +132,12 @@ EMSCRIPTEN_BINDINGS(attnkit_decoding) {
   emscripten::function("trieNodeCount", &trie_node_count);
   emscripten::function("trieMemoryBytes", &trie_memory_bytes);
   emscripten::function("beamCreate", &beam_create);
-  emscripten::function("beamDestroy", &beam_destroy);
+  emscripten::function("beamDestroy", &destroy<BeamSearch>);
   emscripten::function("beamDone", &beam_done);
   emscripten::function("beamLiveCount", &beam_live_count);
   emscripten::function("beamLiveTokenCount", &beam_live_token_count);
   emscripten::function("beamLiveCopy", &beam_live_copy);
   emscripten::function("beamAdvance", &beam_advance);
+  emscripten::function("beamResultSizes", &beam_result_sizes);
   emscripten::function("beamResults", &beam_results);
 }

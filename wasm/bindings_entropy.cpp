@@ -1,33 +1,44 @@
-// Embind bindings of the entropy tools.
+// Embind bindings of the entropy tools: each takes one argument struct.
 #include <emscripten/bind.h>
-
-#include <algorithm>
 
 #include "attnkit/api/entropy_api.hpp"
 #include "guarded.hpp"
+#include "value_objects.hpp"
 
 namespace attnkit::wasm {
 namespace {
 
-int entropy(std::uintptr_t p, int count, int rows, int cols, std::uintptr_t o) {
-  return guarded([&] { api::entropy(in<float>(p, count), out<double>(o, rows), rows, cols); });
-}
+using api::EntropyArgs;
+using api::EntropyNormalizeArgs;
 
-int entropy_normalize(std::uintptr_t p, std::uintptr_t o, int count, int rows, int cols, std::uintptr_t targets,
-                      int targets_count, int method, double tolerance, int max_iterations, std::uintptr_t gammas,
-                      std::uintptr_t iterations) {
-  return guarded([&] {
-    api::entropy_normalize(in<float>(p, count), out<float>(o, count), rows, cols, in<double>(targets, targets_count),
-                           static_cast<entropy::SolveMethod>(std::clamp(method, 0, 2)), tolerance, max_iterations,
-                           out<double>(gammas, rows), out<std::int32_t>(iterations, rows));
-  });
-}
+int entropy(const EntropyArgs& args) { return guarded([&] { api::entropy(args); }); }
+int entropy_normalize(const EntropyNormalizeArgs& args) { return guarded([&] { api::entropy_normalize(args); }); }
 
 }  // namespace
 }  // namespace attnkit::wasm
 
 EMSCRIPTEN_BINDINGS(attnkit_entropy) {
-  using namespace attnkit::wasm;
+  using namespace attnkit::wasm;  // not all of attnkit: its namespaces (attention, entropy) would hide bindings
+  namespace api = attnkit::api;
+  using attnkit::View;
+  emscripten::value_object<EntropyArgs> entropy_args("EntropyArgs");
+  entropy_args.field("p", &EntropyArgs::p).field("output", &EntropyArgs::output);
+  integer_field<&EntropyArgs::rows>(entropy_args, "rows");
+  integer_field<&EntropyArgs::cols>(entropy_args, "cols");
+
+  // method: 0 auto, 1 seed, 2 newton (entropy::SolveMethod).
+  emscripten::value_object<EntropyNormalizeArgs> normalize_args("EntropyNormalizeArgs");
+  normalize_args.field("p", &EntropyNormalizeArgs::p)
+      .field("output", &EntropyNormalizeArgs::output)
+      .field("targets", &EntropyNormalizeArgs::targets)
+      .field("tolerance", &EntropyNormalizeArgs::tolerance)
+      .field("gammas", &EntropyNormalizeArgs::gammas)
+      .field("iterations", &EntropyNormalizeArgs::iterations);
+  integer_field<&EntropyNormalizeArgs::rows>(normalize_args, "rows");
+  integer_field<&EntropyNormalizeArgs::cols>(normalize_args, "cols");
+  enum_field<&EntropyNormalizeArgs::method>(normalize_args, "method");
+  integer_field<&EntropyNormalizeArgs::max_iterations>(normalize_args, "maxIterations");
+
   emscripten::function("entropy", &entropy);
   emscripten::function("entropyNormalize", &entropy_normalize);
 }

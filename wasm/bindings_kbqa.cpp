@@ -1,83 +1,72 @@
 // Embind bindings of the KBQA pipeline: a handle created from the model files' bytes and the KB text;
-// ask() leaves its answers in the handle for the TypeScript layer to read out.
+// ask() takes the options struct and leaves its answers in the handle for the TypeScript layer to read.
 #include <emscripten/bind.h>
 
-#include "attnkit/core/error.hpp"
-#include "attnkit/pipelines/kbqa.hpp"
+#include <string>
+
+#include "attnkit/api/kbqa_api.hpp"
 #include "guarded.hpp"
+#include "value_objects.hpp"
 
 namespace attnkit::wasm {
 namespace {
 
-struct KbqaHandle {
-  pipelines::Kbqa kbqa;
-  std::vector<pipelines::Answer> last;
-};
+using api::KbqaSession;
 
-KbqaHandle& kbqa_at(std::uintptr_t handle) { return *reinterpret_cast<KbqaHandle*>(handle); }
+KbqaSession& kbqa_at(std::uintptr_t handle) { return object_at<KbqaSession>(handle); }
 
-int kbqa_create(std::uintptr_t config, int config_bytes, std::uintptr_t weights, int weight_bytes, std::uintptr_t vocab,
-                int vocab_bytes, std::uintptr_t kb, int kb_bytes, std::uintptr_t handle_out) {
-  return guarded([&] {
-    auto* handle = new KbqaHandle{pipelines::Kbqa(text_at(config, config_bytes), in<std::uint8_t>(weights, weight_bytes),
-                                                  text_at(vocab, vocab_bytes),
-                                                  pipelines::KnowledgeBase::parse(text_at(kb, kb_bytes))),
-                                  {}};
-    *reinterpret_cast<std::uintptr_t*>(handle_out) = reinterpret_cast<std::uintptr_t>(handle);
+std::uintptr_t kbqa_create(const api::ModelFiles& model, const View<const std::uint8_t>& kb) {
+  return guarded_handle([&] { return api::load_kbqa(model, kb); });
+}
+
+// The number of answers to a UTF-8 question, or -1 (see lastError()).
+double kbqa_ask(std::uintptr_t handle, const View<const std::uint8_t>& question, const api::AskArgs& args) {
+  return guarded_or(-1.0, [&] { return static_cast<double>(api::kbqa_ask(kbqa_at(handle), question, args)); });
+}
+
+// The last answers[index] as { subject, predicate, object, score }; undefined for a bad index (see lastError()).
+emscripten::val kbqa_answer(std::uintptr_t handle, double index) {
+  return guarded_or(emscripten::val::undefined(), [&] {
+    const auto& answer = api::kbqa_answer(kbqa_at(handle), to_integer(index));
+    emscripten::val out = emscripten::val::object();
+    out.set("subject", answer.subject);
+    out.set("predicate", answer.predicate);
+    out.set("object", answer.object);
+    out.set("score", answer.score);
+    return out;
   });
 }
 
-void kbqa_destroy(std::uintptr_t handle) { delete &kbqa_at(handle); }
-
-// mode: 0 triple, 1 subject, 2 open predicate. The answer count is written to count_out.
-int kbqa_ask(std::uintptr_t handle, std::uintptr_t question, int bytes, int beams, int top_k, int mode,
-             bool lookahead, double length_penalty, double mutual_information, std::uintptr_t count_out) {
-  return guarded([&] {
-    if (beams < 1 || top_k < 1) fail("KBQA: beams and topK must be at least 1, got ", beams, " and ", top_k);
-    if (mode < 0 || mode > 2) fail("KBQA: unknown mode ", mode);
-    const pipelines::KbqaOptions options{static_cast<std::size_t>(beams), static_cast<std::size_t>(top_k),
-                                         static_cast<pipelines::KbqaMode>(mode), lookahead, length_penalty,
-                                         mutual_information};
-    kbqa_at(handle).last = kbqa_at(handle).kbqa.ask(text_at(question, bytes), options);
-    *reinterpret_cast<std::int32_t*>(count_out) = static_cast<std::int32_t>(kbqa_at(handle).last.size());
-  });
+int kbqa_logits(std::uintptr_t handle, const View<const std::int32_t>& source, const View<const std::int32_t>& target,
+                const Floats& output) {
+  return guarded([&] { api::kbqa_log_probs(kbqa_at(handle), source, target, output); });
 }
 
-// Field 0 subject, 1 predicate, 2 object of the last answers[index].
-std::string kbqa_answer_text(std::uintptr_t handle, int index, int field) {
-  const auto& a = kbqa_at(handle).last.at(static_cast<std::size_t>(index));
-  return field == 0 ? a.subject : field == 1 ? a.predicate : a.object;
+double kbqa_vocab_size(std::uintptr_t handle) { return static_cast<double>(kbqa_at(handle).kbqa.model().vocab_size()); }
+double kbqa_triple_count(std::uintptr_t handle) {
+  return static_cast<double>(kbqa_at(handle).kbqa.knowledge_base().size());
 }
-
-double kbqa_answer_score(std::uintptr_t handle, int index) {
-  return kbqa_at(handle).last.at(static_cast<std::size_t>(index)).score;
-}
-
-// Full-recomputation log-probabilities [target_count × vocab] (row t predicts target[t]), for parity checks.
-int kbqa_logits(std::uintptr_t handle, std::uintptr_t source, int source_count, std::uintptr_t target, int target_count,
-                std::uintptr_t out) {
-  return guarded([&] {
-    const auto* s = reinterpret_cast<const std::int32_t*>(source);
-    const auto* t = reinterpret_cast<const std::int32_t*>(target);
-    const auto logits = kbqa_at(handle).kbqa.model().log_probs({s, s + source_count}, {t, t + target_count});
-    std::copy(logits.begin(), logits.end(), reinterpret_cast<float*>(out));
-  });
-}
-
-int kbqa_vocab_size(std::uintptr_t handle) { return static_cast<int>(kbqa_at(handle).kbqa.model().vocab_size()); }
-int kbqa_triple_count(std::uintptr_t handle) { return static_cast<int>(kbqa_at(handle).kbqa.knowledge_base().size()); }
 double kbqa_trie_bytes(std::uintptr_t handle) { return static_cast<double>(kbqa_at(handle).kbqa.trie_bytes()); }
 
 }  // namespace
 }  // namespace attnkit::wasm
 
 EMSCRIPTEN_BINDINGS(attnkit_kbqa) {
-  using namespace attnkit::wasm;
+  using namespace attnkit::wasm;  // not all of attnkit: its namespaces (attention, entropy) would hide bindings
+  namespace api = attnkit::api;
+  using attnkit::View;
+  // mode: 0 triple, 1 subject, 2 open predicate (pipelines::KbqaMode).
+  emscripten::value_object<api::AskArgs> ask_args("AskArgs");
+  integer_field<&api::AskArgs::beams>(ask_args, "beams");
+  integer_field<&api::AskArgs::top_k>(ask_args, "topK");
+  enum_field<&api::AskArgs::mode>(ask_args, "mode");
+  ask_args.field("lookahead", &api::AskArgs::lookahead)
+      .field("lengthPenalty", &api::AskArgs::length_penalty)
+      .field("mutualInformation", &api::AskArgs::mutual_information);
   emscripten::function("kbqaCreate", &kbqa_create);
-  emscripten::function("kbqaDestroy", &kbqa_destroy);
+  emscripten::function("kbqaDestroy", &destroy<KbqaSession>);
   emscripten::function("kbqaAsk", &kbqa_ask);
-  emscripten::function("kbqaAnswerText", &kbqa_answer_text);
-  emscripten::function("kbqaAnswerScore", &kbqa_answer_score);
+  emscripten::function("kbqaAnswer", &kbqa_answer);
   emscripten::function("kbqaLogits", &kbqa_logits);
   emscripten::function("kbqaVocabSize", &kbqa_vocab_size);
   emscripten::function("kbqaTripleCount", &kbqa_triple_count);

@@ -1,74 +1,57 @@
 // Embind bindings of the NER pipeline: a handle created from the model files' bytes; extract() leaves its
-// entities in the handle for the TypeScript layer to copy out.
+// entities in the handle for the TypeScript layer to copy out into buffers the api layer size-checks.
 #include <emscripten/bind.h>
 
-#include <string_view>
+#include <string>
 
-#include "attnkit/pipelines/ner.hpp"
+#include "attnkit/api/ner_api.hpp"
 #include "guarded.hpp"
+#include "value_objects.hpp"
 
 namespace attnkit::wasm {
 namespace {
 
-struct NerHandle {
-  pipelines::Ner ner;
-  std::vector<pipelines::Entity> last;
-};
+using api::NerSession;
 
-NerHandle& ner_at(std::uintptr_t handle) { return *reinterpret_cast<NerHandle*>(handle); }
+NerSession& ner_at(std::uintptr_t handle) { return object_at<NerSession>(handle); }
 
-int ner_create(std::uintptr_t config, int config_bytes, std::uintptr_t weights, int weight_bytes, std::uintptr_t vocab,
-               int vocab_bytes, std::uintptr_t handle_out) {
-  return guarded([&] {
-    auto* handle = new NerHandle{pipelines::Ner(text_at(config, config_bytes), in<std::uint8_t>(weights, weight_bytes),
-                                                text_at(vocab, vocab_bytes)),
-                                 {}};
-    *reinterpret_cast<std::uintptr_t*>(handle_out) = reinterpret_cast<std::uintptr_t>(handle);
-  });
+std::uintptr_t ner_create(const api::ModelFiles& files) {
+  return guarded_handle([&] { return api::load_ner(files); });
 }
 
-void ner_destroy(std::uintptr_t handle) { delete &ner_at(handle); }
-
-// Runs extraction on UTF-8 text; the entity count is written to count_out.
-int ner_extract(std::uintptr_t handle, std::uintptr_t text, int bytes, std::uintptr_t count_out) {
-  return guarded([&] {
-    ner_at(handle).last = ner_at(handle).ner.extract(text_at(text, bytes));
-    *reinterpret_cast<std::int32_t*>(count_out) = static_cast<std::int32_t>(ner_at(handle).last.size());
-  });
+// The number of entities found in UTF-8 text, or -1 (see lastError()).
+double ner_extract(std::uintptr_t handle, const View<const std::uint8_t>& text) {
+  return guarded_or(-1.0, [&] { return static_cast<double>(api::ner_extract(ner_at(handle), text)); });
 }
 
-// The last entities as [start, end, type] int triples and float scores (then released).
-void ner_results(std::uintptr_t handle, std::uintptr_t ints, std::uintptr_t scores) {
-  auto* int_out = reinterpret_cast<std::int32_t*>(ints);
-  auto* score_out = reinterpret_cast<float*>(scores);
-  for (const auto& e : ner_at(handle).last) {
-    *int_out++ = static_cast<std::int32_t>(e.start);
-    *int_out++ = static_cast<std::int32_t>(e.end);
-    *int_out++ = static_cast<std::int32_t>(e.type);
-    *score_out++ = e.score;
-  }
-  std::vector<pipelines::Entity>().swap(ner_at(handle).last);  // read once: do not hold the memory until the next call
+int ner_results(std::uintptr_t handle, const View<std::int32_t>& ints, const Floats& scores) {
+  return guarded([&] { api::ner_take_entities(ner_at(handle), ints, scores); });
 }
 
-// Writes the head logits [types × count × count] of `count` token ids into out.
-int ner_logits(std::uintptr_t handle, std::uintptr_t ids, int count, std::uintptr_t out) {
-  return guarded([&] {
-    const auto* first = reinterpret_cast<const std::int32_t*>(ids);
-    const auto logits = ner_at(handle).ner.logits({first, first + count});
-    std::copy(logits.begin(), logits.end(), reinterpret_cast<float*>(out));
-  });
+int ner_logits(std::uintptr_t handle, const View<const std::int32_t>& ids, const Floats& output) {
+  return guarded([&] { api::ner_logits(ner_at(handle), ids, output); });
 }
 
-int ner_label_count(std::uintptr_t handle) { return static_cast<int>(ner_at(handle).ner.labels().size()); }
-std::string ner_label(std::uintptr_t handle, int index) { return ner_at(handle).ner.labels().at(static_cast<std::size_t>(index)); }
+double ner_label_count(std::uintptr_t handle) { return static_cast<double>(ner_at(handle).ner.labels().size()); }
+
+// The label's name, or "" for an index outside the labels (see lastError()).
+std::string ner_label(std::uintptr_t handle, double index) {
+  return guarded_or(std::string(), [&] { return api::ner_label(ner_at(handle), to_integer(index)); });
+}
 
 }  // namespace
 }  // namespace attnkit::wasm
 
 EMSCRIPTEN_BINDINGS(attnkit_ner) {
-  using namespace attnkit::wasm;
+  using namespace attnkit::wasm;  // not all of attnkit: its namespaces (attention, entropy) would hide bindings
+  namespace api = attnkit::api;
+  using attnkit::View;
+  emscripten::value_object<api::ModelFiles>("ModelFiles")
+      .field("config", &api::ModelFiles::config)
+      .field("weights", &api::ModelFiles::weights)
+      .field("vocab", &api::ModelFiles::vocab);
   emscripten::function("nerCreate", &ner_create);
-  emscripten::function("nerDestroy", &ner_destroy);
+  emscripten::function("nerDestroy", &destroy<NerSession>);
   emscripten::function("nerExtract", &ner_extract);
   emscripten::function("nerResults", &ner_results);
   emscripten::function("nerLogits", &ner_logits);

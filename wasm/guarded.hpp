@@ -1,48 +1,48 @@
-// What every binding file shares: the guard that turns C++ exceptions into a status code plus
-// lastError() (thrown as a JS Error by the TypeScript layer), and typed views of WASM memory addresses.
+// What every binding shares: the guard that turns a C++ exception into a failure value plus lastError(),
+// and the conversion of owned C++ objects into handles (addresses) for the TypeScript wrappers.
 #pragma once
 #include <cstdint>
-#include <new>
-#include <stdexcept>
-#include <string>
-#include <string_view>
+#include <exception>
+#include <memory>
 
-#include "attnkit/core/view.hpp"
+#include "last_error.hpp"
 
 namespace attnkit::wasm {
 
-std::string& last_error();
+// Runs `body`; returns its result, or `on_error` after recording the exception in last_error().
+template <typename T, typename Body>
+T guarded_or(T on_error, Body&& body) {
+  try {
+    return body();
+  } catch (...) {
+    last_error() = api::describe(std::current_exception());
+  }
+  return on_error;
+}
 
+// Status form for calls with no result: 0 ok, 1 failed (see last_error()).
 template <typename Body>
 int guarded(Body&& body) {
-  try {
+  return guarded_or(1, [&] {
     body();
     return 0;
-  } catch (const std::bad_alloc&) {
-    last_error() = "out of memory: the request needs more WebAssembly memory than is available";
-  } catch (const std::length_error&) {  // a container asked for more elements than 32-bit memory can hold
-    last_error() = "out of memory: the request needs more WebAssembly memory than is available (over 4 GiB)";
-  } catch (const std::exception& error) {
-    last_error() = error.what();
-  } catch (...) {
-    last_error() = "unknown C++ exception";
-  }
-  return 1;
+  });
+}
+
+// Creates an object and hands its ownership to the caller as a handle; 0 when creation failed.
+template <typename Create>
+std::uintptr_t guarded_handle(Create&& create) {
+  return guarded_or(std::uintptr_t{0}, [&] { return reinterpret_cast<std::uintptr_t>(create().release()); });
 }
 
 template <typename T>
-View<const T> in(std::uintptr_t address, int count) {
-  return {reinterpret_cast<const T*>(address), static_cast<std::size_t>(count)};
+T& object_at(std::uintptr_t handle) {
+  return *reinterpret_cast<T*>(handle);
 }
 
 template <typename T>
-View<T> out(std::uintptr_t address, int count) {
-  return {reinterpret_cast<T*>(address), static_cast<std::size_t>(count)};
-}
-
-// UTF-8 text the TypeScript layer copied into WASM memory.
-inline std::string_view text_at(std::uintptr_t address, int bytes) {
-  return {reinterpret_cast<const char*>(address), static_cast<std::size_t>(bytes)};
+void destroy(std::uintptr_t handle) {
+  delete reinterpret_cast<T*>(handle);
 }
 
 }  // namespace attnkit::wasm

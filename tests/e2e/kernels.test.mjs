@@ -37,6 +37,11 @@ describe('attnkit in Chromium', () => {
     expect(result.c).toEqual([19, 22, 43, 50]);
     expect(result.p[0]).toBeCloseTo(0.25, 6);
     expect(result.error).toBe('gemm: a[0] is not finite (nan)');
+    expect(result.workerErrors).toEqual([
+      { name: 'AttnkitError', code: 'invalid-state', message: 'KBQA is not loaded yet: call loadKbqa() first' },
+      { name: 'AttnkitError', code: 'invalid-argument',
+        message: "NER.load: unknown option 'cached' in options; accepted: url, files, cache, onProgress" },
+    ]);
     expect(problems).toEqual([]);
   });
 });

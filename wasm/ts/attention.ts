@@ -1,10 +1,11 @@
 // The attention family on [batch, heads, length, dim] Float32Arrays: softmax attention (fused, online
 // softmax), GAU attention, linear attention (batch and streaming) with Performer features, and RoPE.
-import type { AttnkitWasmModule } from './attnkit.mjs';
+import type { AttentionDims, AttentionTensors, AttnkitWasmModule, FeatureMapArgs, MaskArgs } from './attnkit.mjs';
 import { AttnkitError } from './errors.js';
-import { HeapScope, withHeap } from './heap.js';
+import { failedHandle, HeapScope, withHeap } from './heap.js';
 import { loadedModule } from './loader.js';
-import { OwnedHandle, readHandle } from './owned.js';
+import { checkOptions, optionKeys } from './options.js';
+import { OwnedHandle } from './owned.js';
 import {
   optionalSize, requireChoice, requireCount, requireFiniteNumber, requireFloat32Array, requireLength, requireSize,
   toInt32Array,
@@ -39,8 +40,10 @@ export interface AttentionOptions extends AttentionShapeOptions {
   minKeys?: number;
 }
 
-interface Shape {
-  batch: number; heads: number; queryLen: number; keyLen: number; headDim: number; valueDim: number;
+const SHAPE_KEYS = optionKeys<AttentionShapeOptions>()(
+  'batch', 'heads', 'queryLen', 'keyLen', 'headDim', 'valueDim', 'causal', 'prefixLen', 'keyLengths');
+
+interface Shape extends AttentionDims {
   causal: boolean; prefixLen: number; keyLengths: Int32Array;
 }
 
@@ -71,38 +74,46 @@ function readShape(where: string, q: unknown, k: unknown, v: unknown, options: A
   return shape;
 }
 
-/** Copies q, k, v and keyLengths in, runs `call` with their addresses, returns the output. */
+/** Copies q, k, v and keyLengths in, runs `call` with the tensors' views, dims and mask, returns the output. */
 function runAttention(
   mod: AttnkitWasmModule, where: string, q: Float32Array, k: Float32Array, v: Float32Array, s: Shape,
-  call: (heap: HeapScope, args: [number, number, number, number, number, number, number, number], keyLengths: number) => number,
+  call: (heap: HeapScope, tensors: AttentionTensors, dims: AttentionDims, mask: MaskArgs) => number,
 ): Float32Array {
-  const outCount = s.batch * s.heads * s.queryLen * s.valueDim;
+  const { batch, heads, queryLen, keyLen, headDim, valueDim } = s;
   return withHeap(mod, where, (heap) => {
-    const out = heap.allocFloats(outCount);
-    const args: [number, number, number, number, number, number, number, number] =
-      [heap.floats(q), q.length, heap.floats(k), k.length, heap.floats(v), v.length, out, outCount];
-    heap.check(call(heap, args, heap.copyIn(s.keyLengths)));
-    return heap.readFloats(out, outCount);
+    const output = heap.output(batch * heads * queryLen * valueDim);
+    const tensors = { q: heap.view(q), k: heap.view(k), v: heap.view(v), output };
+    const mask = { causal: s.causal, prefixLen: s.prefixLen, keyLengths: heap.view(s.keyLengths) };
+    heap.check(call(heap, tensors, { batch, heads, queryLen, keyLen, headDim, valueDim }, mask));
+    return heap.take(Float32Array, output);
   });
 }
 
 const SCALE_KINDS = { 'inv-sqrt-d': 0, 'entropy-invariant': 1 } as const;
+const EXPLICIT_SCALE = 2;
+const ATTENTION_KEYS = optionKeys<AttentionOptions>()(...SHAPE_KEYS,
+  'scale', 'trainLen', 'minKeys');
 
 /** Fused multi-head softmax attention; never forms the n×m score matrix. A fully masked row gives zeros. */
 export function attention(q: Float32Array, k: Float32Array, v: Float32Array, options: AttentionOptions): Float32Array {
   const where = 'attention';
-  const mod = loadedModule(where);
   const s = readShape(where, q, k, v, options);
+  checkOptions(where, options, ATTENTION_KEYS);
+  return softmaxAttention(where, q, k, v, s, options);
+}
+
+function softmaxAttention(where: string, q: Float32Array, k: Float32Array, v: Float32Array, s: Shape,
+                          options: Omit<AttentionOptions, keyof AttentionShapeOptions>): Float32Array {
+  const mod = loadedModule(where);
   const scale = options.scale ?? 'inv-sqrt-d';
-  let scaleKind = 2;
-  let scaleValue = 0;
-  if (typeof scale === 'number') scaleValue = requireFiniteNumber(where, 'scale', scale);
-  else scaleKind = SCALE_KINDS[requireChoice(where, 'scale', scale, ['inv-sqrt-d', 'entropy-invariant'] as const)];
+  let kind: number = EXPLICIT_SCALE;
+  let value = 0;
+  if (typeof scale === 'number') value = requireFiniteNumber(where, 'scale', scale);
+  else kind = SCALE_KINDS[requireChoice(where, 'scale', scale, ['inv-sqrt-d', 'entropy-invariant'] as const)];
   const trainLen = requireFiniteNumber(where, 'trainLen', options.trainLen ?? 512);
   const minKeys = requireFiniteNumber(where, 'minKeys', options.minKeys ?? 1);
-  return runAttention(mod, where, q, k, v, s, (_heap, args, keyLengths) => mod.attention(...args,
-    s.batch, s.heads, s.queryLen, s.keyLen, s.headDim, s.valueDim, s.causal, s.prefixLen, keyLengths,
-    s.keyLengths.length, scaleKind, scaleValue, trainLen, minKeys));
+  return runAttention(mod, where, q, k, v, s, (_heap, tensors, dims, mask) =>
+    mod.attention(tensors, dims, mask, { kind, value, trainLen, minKeys }));
 }
 
 export interface GauAttentionOptions extends AttentionShapeOptions {
@@ -110,17 +121,22 @@ export interface GauAttentionOptions extends AttentionShapeOptions {
   variant?: 'relu2' | 'softmax';
   trainLen?: number;
 }
+const GAU_KEYS = optionKeys<GauAttentionOptions>()(...SHAPE_KEYS,
+  'variant', 'trainLen');
 
 /** GAU attention (kexue.fm 8934, 9019); n is the number of keys each query sees. */
 export function gauAttention(q: Float32Array, k: Float32Array, v: Float32Array, options: GauAttentionOptions): Float32Array {
   const where = 'gauAttention';
   const mod = loadedModule(where);
   const variant = requireChoice(where, 'variant', options?.variant ?? 'relu2', ['relu2', 'softmax'] as const);
-  if (variant === 'softmax') return attention(q, k, v, { ...options, scale: 'entropy-invariant' });
+  if (variant === 'softmax') {
+    const s = readShape('attention', q, k, v, options);
+    checkOptions(where, options, GAU_KEYS);
+    return softmaxAttention('attention', q, k, v, s, { scale: 'entropy-invariant', trainLen: options.trainLen });
+  }
   const s = readShape(where, q, k, v, options);
-  return runAttention(mod, where, q, k, v, s, (_heap, args, keyLengths) => mod.relu2Attention(...args,
-    s.batch, s.heads, s.queryLen, s.keyLen, s.headDim, s.valueDim, s.causal, s.prefixLen, keyLengths,
-    s.keyLengths.length));
+  checkOptions(where, options, GAU_KEYS);
+  return runAttention(mod, where, q, k, v, s, (_heap, tensors, dims, mask) => mod.relu2Attention(tensors, dims, mask));
 }
 
 export type FeatureMapName = 'elu+1' | 'relu' | 'exp' | 'performer';
@@ -138,7 +154,14 @@ export interface FeatureMapOptions {
   eps?: number;
 }
 
+const FEATURE_MAP_KEYS = optionKeys<FeatureMapOptions>()('featureMap', 'features', 'seed', 'projection', 'eps');
+
 interface FeatureArgs { map: number; projection: Float32Array; features: number; eps: number }
+
+/** The binding's FeatureMapArgs, with the projection copied into the heap scope. */
+function featureMapArgs(heap: HeapScope, f: FeatureArgs): FeatureMapArgs {
+  return { map: f.map, projection: heap.view(f.projection), features: f.features, eps: f.eps };
+}
 
 function readFeatureMap(where: string, options: FeatureMapOptions, headDim: number): FeatureArgs {
   const name = requireChoice(where, 'featureMap', options.featureMap ?? 'elu+1', FEATURE_MAPS);
@@ -152,16 +175,18 @@ function readFeatureMap(where: string, options: FeatureMapOptions, headDim: numb
 }
 
 export interface LinearAttentionOptions extends AttentionShapeOptions, FeatureMapOptions {}
+const LINEAR_KEYS = optionKeys<LinearAttentionOptions>()(...SHAPE_KEYS,
+  ...FEATURE_MAP_KEYS);
 
 /** Linear attention φ(q)ᵀΣφ(k)vᵀ / φ(q)ᵀΣφ(k); causal uses running sums (needs queryLen == keyLen). */
 export function linearAttention(q: Float32Array, k: Float32Array, v: Float32Array, options: LinearAttentionOptions): Float32Array {
   const where = 'linearAttention';
   const mod = loadedModule(where);
   const s = readShape(where, q, k, v, options);
+  checkOptions(where, options, LINEAR_KEYS);
   const f = readFeatureMap(where, options, s.headDim);
-  return runAttention(mod, where, q, k, v, s, (heap, args, keyLengths) => mod.linearAttention(...args,
-    s.batch, s.heads, s.queryLen, s.keyLen, s.headDim, s.valueDim, s.causal, s.prefixLen, keyLengths,
-    s.keyLengths.length, f.map, heap.copyIn(f.projection), f.projection.length, f.features, f.eps));
+  return runAttention(mod, where, q, k, v, s, (heap, tensors, dims, mask) =>
+    mod.linearAttention(tensors, dims, mask, featureMapArgs(heap, f)));
 }
 
 /** The Performer projection W (features × headDim): orthogonal Gaussian blocks, chi norms, reproducible by seed. */
@@ -172,9 +197,9 @@ export function performerProjection(features: number, headDim: number, seed = 0)
   const d = requireSize(where, 'headDim', headDim);
   requireLength(where, 'projection', { length: f * d }, 'features*headDim', f, d);
   return withHeap(mod, where, (heap) => {
-    const out = heap.allocFloats(f * d);
-    heap.check(mod.performerProjection(f, d, requireFiniteNumber(where, 'seed', seed), out, f * d));
-    return heap.readFloats(out, f * d);
+    const output = heap.output(f * d);
+    heap.check(mod.performerProjection(f, d, requireFiniteNumber(where, 'seed', seed), output));
+    return heap.take(Float32Array, output);
   });
 }
 
@@ -186,6 +211,7 @@ export interface RopeOptions {
   /** θ_m = base^(−2m/headDim). Default 10000. */
   base?: number;
 }
+const ROPE_KEYS = optionKeys<RopeOptions>()('seqLen', 'headDim', 'positionOffset', 'base');
 
 /** Rotary position embedding, interleaved pairs (RoFormer, GlobalPointer), applied in place; returns x. */
 export function rope(x: Float32Array, options: RopeOptions): Float32Array {
@@ -194,12 +220,13 @@ export function rope(x: Float32Array, options: RopeOptions): Float32Array {
   requireFloat32Array(where, 'x', x);
   const seqLen = requireSize(where, 'seqLen', options?.seqLen);
   const headDim = requireSize(where, 'headDim', options.headDim);
+  checkOptions(where, options, ROPE_KEYS);
   const offset = requireCount(where, 'positionOffset', options.positionOffset ?? 0);
   const base = requireFiniteNumber(where, 'base', options.base ?? 10000);
   withHeap(mod, where, (heap) => {
-    const px = heap.floats(x);
-    heap.check(mod.rope(px, x.length, seqLen, headDim, offset, base));
-    x.set(heap.readFloats(px, x.length));
+    const inOut = heap.view(x);
+    heap.check(mod.rope(inOut, seqLen, headDim, offset, base));
+    x.set(heap.take(Float32Array, inOut));
   });
   return x;
 }
@@ -209,6 +236,8 @@ export interface LinearAttentionStateOptions extends FeatureMapOptions {
   /** Defaults to headDim. */
   valueDim?: number;
 }
+const STATE_KEYS = optionKeys<LinearAttentionStateOptions>()('headDim', 'valueDim',
+  ...FEATURE_MAP_KEYS);
 
 /**
  * Causal linear attention one token at a time (the "RNN" view): holds S = Σφ(k)vᵀ and z = Σφ(k).
@@ -223,14 +252,11 @@ export class LinearAttentionState extends OwnedHandle {
     const where = 'LinearAttentionState';
     super(loadedModule(where), 'LinearAttentionState');
     this.headDim = requireSize(where, 'headDim', options?.headDim);
+    checkOptions(where, options, STATE_KEYS);
     this.valueDim = optionalSize(where, 'valueDim', options.valueDim, this.headDim);
     const f = readFeatureMap(where, options, this.headDim);
-    const handle = withHeap(this.mod, where, (heap) => {
-      const handleOut = heap.alloc(4);
-      heap.check(this.mod.linearStateCreate(this.headDim, this.valueDim, f.map, heap.copyIn(f.projection),
-        f.projection.length, f.features, f.eps, handleOut));
-      return readHandle(this.mod, handleOut);
-    });
+    const handle = withHeap(this.mod, where, (heap) =>
+      heap.checked(this.mod.linearStateCreate(this.headDim, this.valueDim, featureMapArgs(heap, f)), failedHandle));
     this.adopt(handle, (h) => this.mod.linearStateDestroy(h));
   }
 
@@ -245,9 +271,9 @@ export class LinearAttentionState extends OwnedHandle {
     requireLength(where, 'k', k, 'headDim', this.headDim);
     requireLength(where, 'v', v, 'valueDim', this.valueDim);
     return withHeap(this.mod, where, (heap) => {
-      const out = heap.allocFloats(this.valueDim);
-      heap.check(this.mod.linearStateStep(handle, heap.floats(q), heap.floats(k), heap.floats(v), out));
-      return heap.readFloats(out, this.valueDim);
+      const output = heap.output(this.valueDim);
+      heap.check(this.mod.linearStateStep(handle, { q: heap.view(q), k: heap.view(k), v: heap.view(v), output }));
+      return heap.take(Float32Array, output);
     });
   }
 

@@ -1,80 +1,112 @@
 // Types of the Emscripten-generated module (dist/attnkit.mjs): the Embind functions of wasm/bindings_*.cpp.
-// Addresses and sizes are numbers; functions that can fail return a status (0 = ok, else see lastError()).
+// Argument objects are the api layer's structs (src/attnkit/api/*.hpp), with the same field names. A buffer
+// is a view of WASM memory, { address, count } (count in elements), whose size the api layer checks.
+// Failures: a status of 1, a handle of 0, a count or node of -1, or NaN; then lastError()/lastErrorCode().
+
+export interface View {
+  address: number;
+  count: number;
+}
+
+export interface GemmArgs { a: View; b: View; c: View; m: number; n: number; k: number; bTransposed: boolean }
+export interface SoftmaxArgs { input: View; output: View; rows: number; cols: number }
+export interface LayerNormArgs {
+  input: View; gamma: View; beta: View; output: View; rows: number; cols: number; eps: number;
+}
+
+export interface AttentionTensors { q: View; k: View; v: View; output: View }
+export interface AttentionDims {
+  batch: number; heads: number; queryLen: number; keyLen: number; headDim: number; valueDim: number;
+}
+export interface MaskArgs { causal: boolean; prefixLen: number; keyLengths: View }
+/** kind: 0 inverse √d, 1 entropy-invariant, 2 explicit `value`. */
+export interface AttentionScale { kind: number; value: number; trainLen: number; minKeys: number }
+/** map: 0 elu+1, 1 relu, 2 exp, 3 performer (projection: features × headDim). */
+export interface FeatureMapArgs { map: number; projection: View; features: number; eps: number }
+
+export interface EntropyArgs { p: View; output: View; rows: number; cols: number }
+/** method: 0 auto, 1 seed, 2 newton. */
+export interface EntropyNormalizeArgs {
+  p: View; output: View; rows: number; cols: number; targets: View; method: number; tolerance: number;
+  maxIterations: number; gammas: View; iterations: View;
+}
+
+export interface BeamArgs {
+  beams: number; maxLength: number; topK: number; vocabSize: number; eosId: number; lengthPenalty: number;
+  earlyStopping: boolean;
+}
+export interface ResultSizes { ints: number; scores: number }
+
+export interface ModelFiles { config: View; weights: View; vocab: View }
+/** mode: 0 triple, 1 subject, 2 open predicate. */
+export interface AskArgs {
+  beams: number; topK: number; mode: number; lookahead: boolean; lengthPenalty: number; mutualInformation: number;
+}
+export interface AnswerRecord { subject: string; predicate: string; object: string; score: number }
+
 export interface AttnkitWasmModule {
   HEAPU8: Uint8Array;
   _malloc(bytes: number): number;
   _free(address: number): void;
   lastError(): string;
+  lastErrorCode(): string;
   heapBytesInUse(): number;
-  gemm(a: number, aCount: number, b: number, bCount: number, c: number, cCount: number,
-       m: number, n: number, k: number, bTransposed: boolean): number;
-  softmax(input: number, output: number, count: number, rows: number, cols: number): number;
-  layerNorm(input: number, gamma: number, beta: number, output: number, count: number, gammaCount: number,
-            betaCount: number, rows: number, cols: number, eps: number): number;
-  attention(q: number, qCount: number, k: number, kCount: number, v: number, vCount: number, out: number,
-            outCount: number, batch: number, heads: number, queryLen: number, keyLen: number, headDim: number,
-            valueDim: number, causal: boolean, prefixLen: number, keyLengths: number, keyLengthsCount: number,
-            scaleKind: number, scaleValue: number, trainLen: number, minKeys: number): number;
-  relu2Attention(q: number, qCount: number, k: number, kCount: number, v: number, vCount: number, out: number,
-                 outCount: number, batch: number, heads: number, queryLen: number, keyLen: number, headDim: number,
-                 valueDim: number, causal: boolean, prefixLen: number, keyLengths: number, keyLengthsCount: number): number;
-  linearAttention(q: number, qCount: number, k: number, kCount: number, v: number, vCount: number, out: number,
-                  outCount: number, batch: number, heads: number, queryLen: number, keyLen: number, headDim: number,
-                  valueDim: number, causal: boolean, prefixLen: number, keyLengths: number, keyLengthsCount: number,
-                  featureMap: number,
-                  projection: number, projectionCount: number, features: number, eps: number): number;
-  linearStateCreate(headDim: number, valueDim: number, featureMap: number, projection: number, projectionCount: number,
-                    features: number, eps: number, handleOut: number): number;
-  linearStateStep(handle: number, q: number, k: number, v: number, out: number): number;
+
+  gemm(args: GemmArgs): number;
+  softmax(args: SoftmaxArgs): number;
+  layerNorm(args: LayerNormArgs): number;
+
+  attention(tensors: AttentionTensors, dims: AttentionDims, mask: MaskArgs, scale: AttentionScale): number;
+  relu2Attention(tensors: AttentionTensors, dims: AttentionDims, mask: MaskArgs): number;
+  linearAttention(tensors: AttentionTensors, dims: AttentionDims, mask: MaskArgs, featureMap: FeatureMapArgs): number;
+  linearStateCreate(headDim: number, valueDim: number, featureMap: FeatureMapArgs): number;
+  linearStateStep(handle: number, step: AttentionTensors): number;
   linearStateReset(handle: number): void;
   linearStateTokens(handle: number): number;
   linearStateDestroy(handle: number): void;
-  performerProjection(features: number, headDim: number, seed: number, out: number, outCount: number): number;
-  rope(x: number, count: number, seqLen: number, headDim: number, positionOffset: number, base: number): number;
-  entropyInvariantScale(keys: number, headDim: number, trainLen: number, minKeys: number, out: number): number;
-  entropy(p: number, count: number, rows: number, cols: number, out: number): number;
-  entropyNormalize(p: number, out: number, count: number, rows: number, cols: number, targets: number,
-                   targetsCount: number, method: number, tolerance: number, maxIterations: number, gammas: number,
-                   iterations: number): number;
-  trieBuild(tokens: number, tokenCount: number, lengths: number, lengthCount: number, values: number, valueCount: number,
-            handleOut: number): number;
-  trieDeserialize(bytes: number, count: number, handleOut: number): number;
-  trieSerialize(handle: number, dataOut: number, sizeOut: number): number;
+  performerProjection(features: number, headDim: number, seed: number, output: View): number;
+  rope(x: View, seqLen: number, headDim: number, positionOffset: number, base: number): number;
+  entropyInvariantScale(keys: number, headDim: number, trainLen: number, minKeys: number): number;
+
+  entropy(args: EntropyArgs): number;
+  entropyNormalize(args: EntropyNormalizeArgs): number;
+
+  trieBuild(tokens: View, lengths: View, values: View): number;
+  trieDeserialize(bytes: View): number;
+  trieSerialize(handle: number): View;
   trieDestroy(handle: number): void;
-  trieFind(handle: number, prefix: number, length: number): number;
-  trieRequire(handle: number, prefix: number, length: number, nodeOut: number): number;
+  trieFind(handle: number, prefix: View): number;
+  trieRequire(handle: number, prefix: View): number;
   trieNextCount(handle: number, node: number): number;
-  trieNextCopy(handle: number, node: number, out: number): void;
+  trieNextCopy(handle: number, node: number, output: View): number;
   trieValueCount(handle: number, node: number): number;
-  trieValuesCopy(handle: number, node: number, out: number): void;
+  trieValuesCopy(handle: number, node: number, output: View): number;
   trieEntryCount(handle: number): number;
   trieNodeCount(handle: number): number;
   trieMemoryBytes(handle: number): number;
-  beamCreate(beams: number, maxLength: number, topK: number, vocabSize: number, eosId: number, lengthPenalty: number,
-             earlyStopping: boolean, trie: number, handleOut: number): number;
+  beamCreate(args: BeamArgs, trie: number): number;
   beamDestroy(handle: number): void;
   beamDone(handle: number): boolean;
   beamLiveCount(handle: number): number;
   beamLiveTokenCount(handle: number): number;
-  beamLiveCopy(handle: number, lengths: number, tokens: number): void;
-  beamAdvance(handle: number, logProbs: number, count: number): number;
-  beamResults(handle: number, ints: number, scores: number, sizesOut: number): void;
-  nerCreate(config: number, configBytes: number, weights: number, weightBytes: number, vocab: number, vocabBytes: number,
-            handleOut: number): number;
+  beamLiveCopy(handle: number, lengths: View, tokens: View): number;
+  beamAdvance(handle: number, logProbs: View): number;
+  beamResultSizes(handle: number): ResultSizes;
+  beamResults(handle: number, ints: View, scores: View): number;
+
+  nerCreate(files: ModelFiles): number;
   nerDestroy(handle: number): void;
-  nerExtract(handle: number, text: number, bytes: number, countOut: number): number;
-  nerResults(handle: number, ints: number, scores: number): void;
-  nerLogits(handle: number, ids: number, count: number, out: number): number;
+  nerExtract(handle: number, text: View): number;
+  nerResults(handle: number, ints: View, scores: View): number;
+  nerLogits(handle: number, ids: View, output: View): number;
   nerLabelCount(handle: number): number;
   nerLabel(handle: number, index: number): string;
-  kbqaCreate(config: number, configBytes: number, weights: number, weightBytes: number, vocab: number, vocabBytes: number,
-             kb: number, kbBytes: number, handleOut: number): number;
+
+  kbqaCreate(model: ModelFiles, kb: View): number;
   kbqaDestroy(handle: number): void;
-  kbqaAsk(handle: number, question: number, bytes: number, beams: number, topK: number, mode: number,
-          lookahead: boolean, lengthPenalty: number, mutualInformation: number, countOut: number): number;
-  kbqaAnswerText(handle: number, index: number, field: number): string;
-  kbqaAnswerScore(handle: number, index: number): number;
-  kbqaLogits(handle: number, source: number, sourceCount: number, target: number, targetCount: number, out: number): number;
+  kbqaAsk(handle: number, question: View, args: AskArgs): number;
+  kbqaAnswer(handle: number, index: number): AnswerRecord | undefined;
+  kbqaLogits(handle: number, source: View, target: View, output: View): number;
   kbqaVocabSize(handle: number): number;
   kbqaTripleCount(handle: number): number;
   kbqaTrieBytes(handle: number): number;

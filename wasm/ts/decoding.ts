@@ -1,9 +1,10 @@
 // PrefixTrie (compact, serialisable) and beam search, optionally constrained by a trie.
 import type { AttnkitWasmModule } from './attnkit.mjs';
 import { AttnkitError } from './errors.js';
-import { HeapScope, withHeap } from './heap.js';
+import { failedCount, failedHandle, HeapScope, moduleError, withHeap } from './heap.js';
 import { loadedModule } from './loader.js';
-import { OwnedHandle, readHandle } from './owned.js';
+import { checkOptions, optionKeys } from './options.js';
+import { OwnedHandle } from './owned.js';
 import { requireFiniteNumber, requireFloat32Array, requireSize, toInt32Array } from './validate.js';
 
 type TokenIds = Int32Array | readonly number[];
@@ -43,12 +44,8 @@ export class PrefixTrie extends OwnedHandle {
       at += ids.length;
     });
     const valueArray = values === undefined ? new Int32Array(0) : tokenIds(where, 'values', values);
-    const handle = withHeap(mod, where, (heap) => {
-      const handleOut = heap.alloc(4);
-      heap.check(mod.trieBuild(heap.copyIn(tokens), tokens.length, heap.copyIn(lengths), lengths.length,
-        heap.copyIn(valueArray), valueArray.length, handleOut));
-      return readHandle(mod, handleOut);
-    });
+    const handle = withHeap(mod, where, (heap) =>
+      heap.checked(mod.trieBuild(heap.view(tokens), heap.view(lengths), heap.view(valueArray)), failedHandle));
     return new PrefixTrie(mod, handle);
   }
 
@@ -57,11 +54,7 @@ export class PrefixTrie extends OwnedHandle {
     const where = 'PrefixTrie.deserialize';
     const mod = loadedModule(where);
     if (!(bytes instanceof Uint8Array)) throw new AttnkitError(`${where}: bytes must be a Uint8Array`);
-    const handle = withHeap(mod, where, (heap) => {
-      const handleOut = heap.alloc(4);
-      heap.check(mod.trieDeserialize(heap.copyIn(bytes), bytes.length, handleOut));
-      return readHandle(mod, handleOut);
-    });
+    const handle = withHeap(mod, where, (heap) => heap.checked(mod.trieDeserialize(heap.view(bytes)), failedHandle));
     return new PrefixTrie(mod, handle);
   }
 
@@ -69,27 +62,21 @@ export class PrefixTrie extends OwnedHandle {
   serialize(): Uint8Array {
     const where = 'PrefixTrie.serialize';
     const handle = this.handle(where);
-    return withHeap(this.mod, where, (heap) => {
-      const out = heap.alloc(8);
-      heap.check(this.mod.trieSerialize(handle, out, out + 4));
-      const [data, size] = new Uint32Array(this.mod.HEAPU8.buffer, out, 2);
-      const bytes = this.mod.HEAPU8.slice(data, data + size);
-      this.mod._free(data);
-      return bytes;
-    });
+    const { address, count } = this.mod.trieSerialize(handle);
+    if (address === 0) throw moduleError(this.mod);
+    const bytes = this.mod.HEAPU8.slice(address, address + count);
+    this.mod._free(address);
+    return bytes;
   }
 
   /** Token ids allowed after `prefix`, ascending; throws when no entry starts with `prefix`. */
   next(prefix: TokenIds): Int32Array {
     const where = 'PrefixTrie.next';
-    return this.atNode(where, prefix, true, (node) => {
-      const count = this.mod.trieNextCount(this.handle(where), node);
-      return withHeap(this.mod, where, (heap) => {
-        const out = heap.alloc(count * 4);
-        if (count > 0) this.mod.trieNextCopy(this.handle(where), node, out);
-        return heap.read(Int32Array, out, count);
-      });
-    }) as Int32Array;
+    return this.atNode(where, prefix, true, (node) => withHeap(this.mod, where, (heap) => {
+      const output = heap.output(heap.checked(this.mod.trieNextCount(this.handle(where), node), failedCount));
+      heap.check(this.mod.trieNextCopy(this.handle(where), node, output));
+      return heap.take(Int32Array, output);
+    })) as Int32Array;
   }
 
   /** Whether some entry starts with `prefix`. */
@@ -135,11 +122,10 @@ export class PrefixTrie extends OwnedHandle {
   /** @internal The values of a node id. */
   valuesAt(node: number): Int32Array {
     const where = 'PrefixTrie.values';
-    const count = this.mod.trieValueCount(this.handle(where), node);
     return withHeap(this.mod, where, (heap) => {
-      const out = heap.alloc(count * 4);
-      if (count > 0) this.mod.trieValuesCopy(this.handle(where), node, out);
-      return heap.read(Int32Array, out, count);
+      const output = heap.output(heap.checked(this.mod.trieValueCount(this.handle(where), node), failedCount));
+      heap.check(this.mod.trieValuesCopy(this.handle(where), node, output));
+      return heap.take(Int32Array, output);
     });
   }
 
@@ -147,11 +133,8 @@ export class PrefixTrie extends OwnedHandle {
     const handle = this.handle(where);
     const ids = tokenIds(where, 'prefix', prefix);
     const node = withHeap(this.mod, where, (heap) => {
-      const address = heap.copyIn(ids);
-      if (!required) return this.mod.trieFind(handle, address, ids.length);
-      const nodeOut = heap.alloc(4);
-      heap.check(this.mod.trieRequire(handle, address, ids.length, nodeOut));
-      return readHandle(this.mod, nodeOut);
+      const view = heap.view(ids);
+      return required ? heap.checked(this.mod.trieRequire(handle, view), failedCount) : this.mod.trieFind(handle, view);
     });
     return body(node);
   }
@@ -176,6 +159,8 @@ export interface BeamSearchOptions {
   /** Constrain every step to the trie's continuations; EOS only at complete entries. */
   trie?: PrefixTrie;
 }
+const BEAM_KEYS = optionKeys<BeamSearchOptions>()(
+  'vocabSize', 'beams', 'maxLength', 'eosId', 'lengthPenalty', 'earlyStopping', 'topK', 'trie');
 
 export interface BeamResult {
   /** The generated tokens, without EOS. */
@@ -193,25 +178,27 @@ function* searchSteps(options: BeamSearchOptions): Generator<Int32Array[], BeamR
   const where = 'beamSearch';
   const mod = loadedModule(where);
   if (typeof options !== 'object' || options === null) throw new AttnkitError(`${where}: options are required`);
+  checkOptions(where, options, BEAM_KEYS);
   const beams = requireSize(where, 'beams', options.beams ?? 4);
   const vocabSize = requireSize(where, 'vocabSize', options.vocabSize);
   const trie = options.trie;
   if (trie !== undefined && !(trie instanceof PrefixTrie)) throw new AttnkitError(`${where}: trie must be a PrefixTrie`);
-  const handle = withHeap(mod, where, (heap) => {
-    const handleOut = heap.alloc(4);
-    heap.check(mod.beamCreate(beams, requireSize(where, 'maxLength', options.maxLength ?? 32),
-      requireSize(where, 'topK', options.topK ?? beams), vocabSize,
-      requireFiniteNumber(where, 'eosId', options.eosId), requireFiniteNumber(where, 'lengthPenalty', options.lengthPenalty ?? 1),
-      Boolean(options.earlyStopping), trie ? trie.handleFor(where) : 0, handleOut));
-    return readHandle(mod, handleOut);
-  });
+  const args = {
+    beams, maxLength: requireSize(where, 'maxLength', options.maxLength ?? 32),
+    topK: requireSize(where, 'topK', options.topK ?? beams), vocabSize,
+    eosId: requireFiniteNumber(where, 'eosId', options.eosId),
+    lengthPenalty: requireFiniteNumber(where, 'lengthPenalty', options.lengthPenalty ?? 1),
+    earlyStopping: Boolean(options.earlyStopping),
+  };
+  const handle = withHeap(mod, where, (heap) =>
+    heap.checked(mod.beamCreate(args, trie ? trie.handleFor(where) : 0), failedHandle));
   try {
     while (!mod.beamDone(handle)) {
       const prefixes = liveHypotheses(mod, handle);
       const logProbs = yield prefixes;
       if (trie) trie.handleFor(where); // the trie must outlive the search
       requireFloat32Array(where, 'the step function result', logProbs);
-      withHeap(mod, where, (heap) => heap.check(mod.beamAdvance(handle, heap.floats(logProbs), logProbs.length)));
+      withHeap(mod, where, (heap) => heap.check(mod.beamAdvance(handle, heap.view(logProbs))));
     }
     return readResults(mod, handle, trie);
   } finally {
@@ -222,11 +209,11 @@ function* searchSteps(options: BeamSearchOptions): Generator<Int32Array[], BeamR
 function liveHypotheses(mod: AttnkitWasmModule, handle: number): Int32Array[] {
   const count = mod.beamLiveCount(handle);
   return withHeap(mod, 'beamSearch', (heap) => {
-    const lengths = heap.alloc(count * 4);
-    const tokens = heap.alloc(Math.max(1, mod.beamLiveTokenCount(handle)) * 4);
-    mod.beamLiveCopy(handle, lengths, tokens);
-    const lengthArray = heap.read(Int32Array, lengths, count);
-    const all = heap.read(Int32Array, tokens, lengthArray.reduce((s, x) => s + x, 0));
+    const lengths = heap.output(count);
+    const tokens = heap.output(mod.beamLiveTokenCount(handle));
+    heap.check(mod.beamLiveCopy(handle, lengths, tokens));
+    const lengthArray = heap.take(Int32Array, lengths);
+    const all = heap.take(Int32Array, tokens);
     let at = 0;
     return Array.from(lengthArray, (length) => all.subarray(at, (at += length)));
   });
@@ -234,14 +221,13 @@ function liveHypotheses(mod: AttnkitWasmModule, handle: number): Int32Array[] {
 
 function readResults(mod: AttnkitWasmModule, handle: number, trie: PrefixTrie | undefined): BeamResult[] {
   return withHeap(mod, 'beamSearch', (heap: HeapScope) => {
-    const sizes = heap.alloc(8);
-    mod.beamResults(handle, 0, 0, sizes);
-    const [intCount, scoreCount] = heap.read(Int32Array, sizes, 2);
-    const ints = heap.alloc(Math.max(1, intCount) * 4);
-    const scores = heap.alloc(Math.max(1, scoreCount) * 8);
-    mod.beamResults(handle, ints, scores, sizes);
-    const intArray = heap.read(Int32Array, ints, intCount);
-    const scoreArray = heap.read(Float64Array, scores, scoreCount);
+    const sizes = mod.beamResultSizes(handle);
+    const ints = heap.output(sizes.ints);
+    const scores = heap.output(sizes.scores, 8);
+    heap.check(mod.beamResults(handle, ints, scores));
+    const intCount = sizes.ints;
+    const intArray = heap.take(Int32Array, ints);
+    const scoreArray = heap.take(Float64Array, scores);
     const results: BeamResult[] = [];
     for (let at = 0, r = 0; at < intCount; ++r) {
       const length = intArray[at];

@@ -1,7 +1,8 @@
 // Entropy tools: entropy of distributions, entropy normalisation (power transform to a target entropy),
 // and the entropy-invariant attention scale.
-import { withHeap } from './heap.js';
+import { moduleError, withHeap } from './heap.js';
 import { loadedModule } from './loader.js';
+import { checkOptions, optionKeys } from './options.js';
 import { optionalSize, requireChoice, requireFiniteNumber, requireFloat32Array, requireLength, requireSize } from './validate.js';
 
 export interface RowsOptions {
@@ -10,6 +11,8 @@ export interface RowsOptions {
   /** Default p.length / rows. */
   cols?: number;
 }
+
+const ROWS_KEYS = optionKeys<RowsOptions>()('rows', 'cols');
 
 function readRows(where: string, p: unknown, options: RowsOptions = {}): { rows: number; cols: number } {
   const array = requireFloat32Array(where, 'p', p);
@@ -23,11 +26,11 @@ function readRows(where: string, p: unknown, options: RowsOptions = {}): { rows:
 export function entropy(p: Float32Array, options?: RowsOptions): Float64Array {
   const where = 'entropy';
   const mod = loadedModule(where);
-  const { rows, cols } = readRows(where, p, options);
+  const { rows, cols } = readRows(where, p, checkOptions(where, options, ROWS_KEYS));
   return withHeap(mod, where, (heap) => {
-    const out = heap.alloc(rows * 8);
-    heap.check(mod.entropy(heap.floats(p), p.length, rows, cols, out));
-    return heap.read(Float64Array, out, rows);
+    const output = heap.output(rows, 8);
+    heap.check(mod.entropy({ p: heap.view(p), output, rows, cols }));
+    return heap.take(Float64Array, output);
   });
 }
 
@@ -50,6 +53,7 @@ export interface EntropyNormalizeResult {
 }
 
 const METHODS = ['auto', 'seed', 'newton'] as const;
+const NORMALIZE_KEYS = optionKeys<EntropyNormalizeOptions>()('rows', 'cols', 'method', 'tolerance', 'maxIterations');
 
 /**
  * Entropy normalisation (kexue.fm 8829): per row, γ with H(p^γ/Σp^γ) = target. `target` is one number
@@ -59,21 +63,21 @@ export function entropyNormalize(p: Float32Array, target: number | ArrayLike<num
                                  options: EntropyNormalizeOptions = {}): EntropyNormalizeResult {
   const where = 'entropyNormalize';
   const mod = loadedModule(where);
-  const { rows, cols } = readRows(where, p, options);
+  const { rows, cols } = readRows(where, p, checkOptions(where, options, NORMALIZE_KEYS));
   const targets = typeof target === 'number' ? Float64Array.of(target) : Float64Array.from(target ?? []);
   const method = METHODS.indexOf(requireChoice(where, 'method', options.method ?? 'auto', METHODS));
   const tolerance = requireFiniteNumber(where, 'tolerance', options.tolerance ?? 1e-6);
   const maxIterations = requireSize(where, 'maxIterations', options.maxIterations ?? 50);
   return withHeap(mod, where, (heap) => {
-    const out = heap.allocFloats(p.length);
-    const gammas = heap.alloc(rows * 8);
-    const iterations = heap.alloc(rows * 4);
-    heap.check(mod.entropyNormalize(heap.floats(p), out, p.length, rows, cols, heap.copyIn(targets), targets.length,
-      method, tolerance, maxIterations, gammas, iterations));
+    const output = heap.output(p.length);
+    const gammas = heap.output(rows, 8);
+    const iterations = heap.output(rows);
+    heap.check(mod.entropyNormalize({ p: heap.view(p), output, rows, cols, targets: heap.view(targets), method,
+      tolerance, maxIterations, gammas, iterations }));
     return {
-      probs: heap.readFloats(out, p.length),
-      gamma: heap.read(Float64Array, gammas, rows),
-      iterations: heap.read(Int32Array, iterations, rows),
+      probs: heap.take(Float32Array, output),
+      gamma: heap.take(Float64Array, gammas),
+      iterations: heap.take(Int32Array, iterations),
     };
   });
 }
@@ -84,16 +88,16 @@ export interface EntropyInvariantScaleOptions {
   /** Floor on n. Default 1. */
   minKeys?: number;
 }
+const SCALE_KEYS = optionKeys<EntropyInvariantScaleOptions>()('trainLen', 'minKeys');
 
 /** λ(n) = ln(max(n, minKeys)) / ln(trainLen) / √headDim ("从熵不变性看Attention的Scale操作"). */
 export function entropyInvariantScale(keys: number, headDim: number, options: EntropyInvariantScaleOptions = {}): number {
   const where = 'entropyInvariantScale';
   const mod = loadedModule(where);
   const d = requireSize(where, 'headDim', headDim);
-  return withHeap(mod, where, (heap) => {
-    const out = heap.alloc(8);
-    heap.check(mod.entropyInvariantScale(requireFiniteNumber(where, 'keys', keys), d,
-      requireFiniteNumber(where, 'trainLen', options.trainLen ?? 512), requireFiniteNumber(where, 'minKeys', options.minKeys ?? 1), out));
-    return heap.read(Float64Array, out, 1)[0];
-  });
+  checkOptions(where, options, SCALE_KEYS);
+  const scale = mod.entropyInvariantScale(requireFiniteNumber(where, 'keys', keys), d,
+    requireFiniteNumber(where, 'trainLen', options.trainLen ?? 512), requireFiniteNumber(where, 'minKeys', options.minKeys ?? 1));
+  if (Number.isNaN(scale)) throw moduleError(mod);
+  return scale;
 }

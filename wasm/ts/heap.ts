@@ -1,7 +1,7 @@
 // Copies typed arrays into WASM memory for one call and frees everything afterwards, even on error.
 // Views of memory are re-read after each allocation: malloc may grow (and so replace) the buffer.
-import type { AttnkitWasmModule } from './attnkit.mjs';
-import { AttnkitError } from './errors.js';
+import type { AttnkitWasmModule, View } from './attnkit.mjs';
+import { AttnkitError, errorCode } from './errors.js';
 
 type Typed = Float32Array | Float64Array | Int32Array | Uint8Array;
 type TypedConstructor<T extends Typed> = { new (buffer: ArrayBuffer, offset: number, length: number): T; BYTES_PER_ELEMENT: number };
@@ -16,14 +16,10 @@ export class HeapScope {
     if (bytes === 0) return 0;
     const address = this.mod._malloc(bytes);
     if (address === 0) {
-      throw new AttnkitError(`${this.where}: out of memory allocating ${bytes} bytes of WebAssembly memory`);
+      throw new AttnkitError(`${this.where}: out of memory allocating ${bytes} bytes of WebAssembly memory`, 'out-of-memory');
     }
     this.addresses.push(address);
     return address;
-  }
-
-  allocFloats(count: number): number {
-    return this.alloc(count * 4);
   }
 
   /** Copies `values` in and returns the address (0 for an empty array). */
@@ -33,9 +29,14 @@ export class HeapScope {
     return address;
   }
 
-  /** Alias kept for the float kernels' readability. */
-  floats(values: Float32Array): number {
-    return this.copyIn(values);
+  /** Copies `values` in and returns the binding's view of them. */
+  view(values: Typed): View {
+    return { address: this.copyIn(values), count: values.length };
+  }
+
+  /** Reserves room for `count` elements of `bytesPerElement` bytes and returns the binding's view of it. */
+  output(count: number, bytesPerElement = 4): View {
+    return { address: this.alloc(count * bytesPerElement), count };
   }
 
   /** Copies `count` elements at `address` out into a new array of the given type. */
@@ -44,13 +45,20 @@ export class HeapScope {
     return new type(this.mod.HEAPU8.buffer as ArrayBuffer, address, count).slice() as T;
   }
 
-  readFloats(address: number, count: number): Float32Array {
-    return this.read(Float32Array, address, count);
+  /** Copies an output view out into a new array of the given type. */
+  take<T extends Typed>(type: TypedConstructor<T>, view: View): T {
+    return this.read(type, view.address, view.count);
   }
 
-  /** Turns a non-zero status from a binding into the C++ error's message. */
+  /** Turns a non-zero status from a binding into the C++ error. */
   check(status: number): void {
-    if (status !== 0) throw new AttnkitError(this.mod.lastError());
+    if (status !== 0) throw moduleError(this.mod);
+  }
+
+  /** A result that signals failure with `failed` (a handle of 0, a count of -1, NaN) becomes the C++ error. */
+  checked<T>(result: T, failed: (result: T) => boolean): T {
+    if (failed(result)) throw moduleError(this.mod);
+    return result;
   }
 
   free(): void {
@@ -58,6 +66,14 @@ export class HeapScope {
     this.addresses.length = 0;
   }
 }
+
+/** The error the module recorded for its last failed call. */
+export function moduleError(mod: AttnkitWasmModule): AttnkitError {
+  return new AttnkitError(mod.lastError(), errorCode(mod.lastErrorCode()));
+}
+
+export const failedHandle = (handle: number): boolean => handle === 0;
+export const failedCount = (count: number): boolean => count < 0 || Number.isNaN(count);
 
 /** Runs `body` with a fresh HeapScope, freeing its allocations afterwards. */
 export function withHeap<T>(mod: AttnkitWasmModule, where: string, body: (heap: HeapScope) => T): T {

@@ -3,10 +3,14 @@
 // Decoding is beam search constrained by a prefix trie of the KB, so every answer is a KB entry.
 import type { AttnkitWasmModule } from './attnkit.mjs';
 import { AttnkitError } from './errors.js';
-import { withHeap } from './heap.js';
+import { failedCount, failedHandle, moduleError, withHeap } from './heap.js';
 import { init, loadedModule } from './loader.js';
-import { type FetchOptions, type ModelSource, directoryUrl, loadModelFiles, progressSum, readBytes } from './model-files.js';
-import { OwnedHandle, readHandle } from './owned.js';
+import {
+  checkModelSource, FETCH_KEYS, type FetchOptions, type ModelSource, directoryUrl, loadModelFiles, modelFileViews,
+  progressSum, readBytes,
+} from './model-files.js';
+import { checkOptions, optionKeys } from './options.js';
+import { OwnedHandle } from './owned.js';
 import { optionalSize, requireChoice, requireFiniteNumber, toInt32Array } from './validate.js';
 
 export interface Answer {
@@ -44,6 +48,7 @@ export interface AskOptions {
    */
   mutualInformation?: number;
 }
+const ASK_KEYS = optionKeys<AskOptions>()('beams', 'topK', 'mode', 'lookahead', 'lengthPenalty', 'mutualInformation');
 
 export type TripleInput = readonly [string, string, string] | { subject: string; predicate: string; object: string };
 
@@ -56,6 +61,7 @@ export interface KbqaLoadOptions extends FetchOptions {
   /** The knowledge base (default: kb.txt in the model directory; for the bundled model, the KgCLUE triples). */
   kb?: KnowledgeSource;
 }
+const LOAD_KEYS = optionKeys<KbqaLoadOptions>()('model', 'kb', ...FETCH_KEYS);
 
 const DEFAULT_MODEL = new URL('./models/kbqa-kgclue/', import.meta.url);
 const encoder = new TextEncoder();
@@ -111,6 +117,8 @@ export class KBQA extends OwnedHandle {
   static async load(options: KbqaLoadOptions = {}): Promise<KBQA> {
     const where = 'KBQA.load';
     if (typeof options !== 'object' || options === null) throw new AttnkitError(`${where}: options must be an object`);
+    checkOptions(where, options, LOAD_KEYS);
+    if (options.model !== undefined) checkModelSource(where, options.model, 'model');
     await init();
     const mod = loadedModule(where);
     const [modelProgress, kbProgress] = progressSum(options.onProgress, 2);
@@ -118,15 +126,8 @@ export class KBQA extends OwnedHandle {
       loadModelFiles(where, { cache: options.cache, ...options.model, onProgress: modelProgress }, DEFAULT_MODEL),
       knowledgeText(where, options.kb, modelDirectory(options.model), { cache: options.cache, onProgress: kbProgress }),
     ]);
-    const handle = withHeap(mod, where, (heap) => {
-      const handleOut = heap.alloc(4);
-      const config = encoder.encode(files.config);
-      const vocab = encoder.encode(files.vocab);
-      const kb = encoder.encode(kbText);
-      heap.check(mod.kbqaCreate(heap.copyIn(config), config.length, heap.copyIn(files.weights), files.weights.length,
-        heap.copyIn(vocab), vocab.length, heap.copyIn(kb), kb.length, handleOut));
-      return readHandle(mod, handleOut);
-    });
+    const handle = withHeap(mod, where, (heap) =>
+      heap.checked(mod.kbqaCreate(modelFileViews(heap, files), heap.view(encoder.encode(kbText))), failedHandle));
     return new KBQA(mod, handle);
   }
 
@@ -135,24 +136,21 @@ export class KBQA extends OwnedHandle {
     const where = 'KBQA.ask';
     const handle = this.handle(where);
     if (typeof question !== 'string') throw new AttnkitError(`${where}: question must be a string, got ${typeof question}`);
+    checkOptions(where, options, ASK_KEYS);
     const beams = optionalSize(where, 'beams', options.beams, 4);
     const topK = optionalSize(where, 'topK', options.topK, 1);
     const mode = MODES.indexOf(requireChoice(where, 'mode', options.mode ?? 'triple', MODES));
     const lengthPenalty = requireFiniteNumber(where, 'lengthPenalty', options.lengthPenalty ?? 0);
     const mutualInformation = requireFiniteNumber(where, 'mutualInformation', options.mutualInformation ?? 1);
     const bytes = encoder.encode(question);
-    const count = withHeap(this.mod, where, (heap) => {
-      const countOut = heap.alloc(4);
-      heap.check(this.mod.kbqaAsk(handle, heap.copyIn(bytes), bytes.length, beams, topK, mode, options.lookahead !== false,
-        lengthPenalty, mutualInformation, countOut));
-      return heap.read(Int32Array, countOut, 1)[0];
+    const args = { beams, topK, mode, lookahead: options.lookahead !== false, lengthPenalty, mutualInformation };
+    const count = withHeap(this.mod, where, (heap) =>
+      heap.checked(this.mod.kbqaAsk(handle, heap.view(bytes), args), failedCount));
+    return Array.from({ length: count }, (_, i) => {
+      const answer = this.mod.kbqaAnswer(handle, i);
+      if (!answer) throw moduleError(this.mod);
+      return answer;
     });
-    return Array.from({ length: count }, (_, i) => ({
-      subject: this.mod.kbqaAnswerText(handle, i, 0),
-      predicate: this.mod.kbqaAnswerText(handle, i, 1),
-      object: this.mod.kbqaAnswerText(handle, i, 2),
-      score: this.mod.kbqaAnswerScore(handle, i),
-    }));
   }
 
   /**
@@ -167,9 +165,9 @@ export class KBQA extends OwnedHandle {
     const t = toInt32Array(where, 'target', target);
     if (s.length === 0) throw new AttnkitError(`${where}: source must not be empty`);
     return withHeap(this.mod, where, (heap) => {
-      const out = heap.allocFloats(Math.max(1, t.length * this.vocabSize));
-      heap.check(this.mod.kbqaLogits(handle, heap.copyIn(s), s.length, heap.copyIn(t), t.length, out));
-      return heap.readFloats(out, t.length * this.vocabSize);
+      const output = heap.output(t.length * this.vocabSize);
+      heap.check(this.mod.kbqaLogits(handle, heap.view(s), heap.view(t), output));
+      return heap.take(Float32Array, output);
     });
   }
 }

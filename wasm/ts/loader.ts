@@ -3,6 +3,7 @@
 // Emscripten 3.1.6's own Node path is not used: it fetches by file path and uses __dirname under ESM.
 import createAttnkitModule, { type AttnkitWasmModule } from './attnkit.mjs';
 import { AttnkitError } from './errors.js';
+import { checkOptions, optionKeys } from './options.js';
 
 export interface InitOptions {
   /** The module bytes, for callers that fetched or bundled them themselves. */
@@ -10,6 +11,8 @@ export interface InitOptions {
   /** Where to fetch the .wasm from (browsers); defaults to attnkit.wasm beside this file. */
   wasmUrl?: string | URL;
 }
+
+const INIT_KEYS = optionKeys<InitOptions>()('wasmBinary', 'wasmUrl');
 
 /** What `init()` resolves to; the same object on every call. */
 export interface Attnkit {
@@ -40,10 +43,10 @@ async function readPackagedWasmInNode(url: URL): Promise<Uint8Array> {
 }
 
 async function instantiate(options: InitOptions): Promise<AttnkitWasmModule> {
-  if (typeof WebAssembly !== 'object') throw new AttnkitError('attnkit: this environment has no WebAssembly');
+  if (typeof WebAssembly !== 'object') throw new AttnkitError('attnkit: this environment has no WebAssembly', 'unsupported');
   if (!WebAssembly.validate(SIMD_PROBE)) {
     throw new AttnkitError('attnkit: this browser does not support WebAssembly SIMD (needed since Chrome 91, ' +
-      'Firefox 89, Safari 16.4); please update it');
+      'Firefox 89, Safari 16.4); please update it', 'unsupported');
   }
   const defaultUrl = new URL('./attnkit.wasm', import.meta.url);
   if (options.wasmBinary) return createAttnkitModule({ wasmBinary: options.wasmBinary });
@@ -66,17 +69,35 @@ async function instantiate(options: InitOptions): Promise<AttnkitWasmModule> {
 let rejectLoad: ((error: unknown) => void) | undefined;
 
 async function instantiateFromUrl(url: string | URL, imports: WebAssembly.Imports): Promise<WebAssembly.Instance> {
-  const response = await fetch(url);
-  if (!response.ok) throw new AttnkitError(`attnkit: could not load ${String(url)} (HTTP ${response.status})`);
-  const type = response.headers.get('content-type') ?? '';
-  if (type.startsWith('application/wasm') && typeof WebAssembly.instantiateStreaming === 'function') {
-    return (await WebAssembly.instantiateStreaming(response, imports)).instance;
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    throw new AttnkitError(`attnkit: could not load ${String(url)} (${(error as Error).message})`, 'network');
   }
-  return (await WebAssembly.instantiate(await response.arrayBuffer(), imports)).instance;
+  if (!response.ok) {
+    throw new AttnkitError(`attnkit: could not load ${String(url)} (HTTP ${response.status})`,
+      response.status === 404 || response.status === 410 ? 'not-found' : 'network');
+  }
+  const type = response.headers.get('content-type') ?? '';
+  try {
+    if (type.startsWith('application/wasm') && typeof WebAssembly.instantiateStreaming === 'function') {
+      return (await WebAssembly.instantiateStreaming(response, imports)).instance;
+    }
+    return (await WebAssembly.instantiate(await response.arrayBuffer(), imports)).instance;
+  } catch (error) {
+    if (!(error instanceof WebAssembly.CompileError || error instanceof WebAssembly.LinkError)) throw error;
+    throw new AttnkitError(`attnkit: ${String(url)} is not this version's attnkit.wasm (${error.message})`, 'corrupt-file');
+  }
 }
 
 /** Loads the WebAssembly module (once; later calls return the same instance). */
 export function init(options: InitOptions = {}): Promise<Attnkit> {
+  try {
+    checkOptions('init', options, INIT_KEYS);
+  } catch (error) {
+    return Promise.reject(error);
+  }
   if (!loading) {
     loading = new Promise<AttnkitWasmModule>((resolve, reject) => {
       rejectLoad = reject;
@@ -93,6 +114,6 @@ export function init(options: InitOptions = {}): Promise<Attnkit> {
 
 /** The loaded module, or a clear error naming the function that was called too early. */
 export function loadedModule(caller: string): AttnkitWasmModule {
-  if (!wasmModule) throw new AttnkitError(`${caller}: attnkit is not initialised; call \`await init()\` first`);
+  if (!wasmModule) throw new AttnkitError(`${caller}: attnkit is not initialised; call \`await init()\` first`, 'invalid-state');
   return wasmModule;
 }

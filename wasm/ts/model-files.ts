@@ -2,7 +2,10 @@
 // passes, from a URL (browser fetch, or a file: URL read from disk in Node), or the bundled default.
 // In browsers, fetched files are kept in the Cache API (cache 'attnkit-models'), so a page works offline
 // after its first load; progress is reported while the bytes stream in.
+import type { ModelFiles as ModelFileViews } from './attnkit.mjs';
 import { AttnkitError } from './errors.js';
+import type { HeapScope } from './heap.js';
+import { checkOptions, optionKeys } from './options.js';
 
 export interface ModelFiles {
   config: string;
@@ -28,6 +31,9 @@ export interface ModelSource extends FetchOptions {
 }
 
 const CACHE_NAME = 'attnkit-models';
+export const FETCH_KEYS = optionKeys<FetchOptions>()('cache', 'onProgress');
+const SOURCE_KEYS = optionKeys<ModelSource>()('url', 'files', ...FETCH_KEYS);
+const FILES_KEYS = optionKeys<NonNullable<ModelSource['files']>>()('config', 'weights', 'vocab');
 
 /** Sums the progress of several concurrent downloads into one callback. */
 export function progressSum(onProgress: ProgressCallback | undefined, parts: number): ProgressCallback[] {
@@ -79,7 +85,9 @@ export async function readBytes(where: string, url: URL, options: FetchOptions =
       options.onProgress?.(bytes.length, bytes.length);
       return bytes;
     } catch (error) {
-      throw new AttnkitError(`${where}: could not read ${url.href} (${(error as Error).message})`);
+      const missing = (error as { code?: string }).code === 'ENOENT';
+      throw new AttnkitError(`${where}: could not read ${url.href} (${(error as Error).message})`,
+        missing ? 'not-found' : 'network');
     }
   }
   const cache = options.cache !== false && typeof caches !== 'undefined' && /^https?:$/.test(url.protocol)
@@ -90,9 +98,13 @@ export async function readBytes(where: string, url: URL, options: FetchOptions =
   try {
     response = await fetch(url);
   } catch (error) {
-    throw new AttnkitError(`${where}: could not load ${url.href} (${(error as Error).message}; offline and not cached yet?)`);
+    throw new AttnkitError(`${where}: could not load ${url.href} (${(error as Error).message}; offline and not cached yet?)`,
+      'network');
   }
-  if (!response.ok) throw new AttnkitError(`${where}: could not load ${url.href} (HTTP ${response.status})`);
+  if (!response.ok) {
+    throw new AttnkitError(`${where}: could not load ${url.href} (HTTP ${response.status})`,
+      response.status === 404 || response.status === 410 ? 'not-found' : 'network');
+  }
   const bytes = await readStream(response, options.onProgress);
   if (cache) {
     const headers = { 'content-type': response.headers.get('content-type') ?? 'application/octet-stream', 'content-length': String(bytes.length) };
@@ -105,6 +117,13 @@ export async function readBytes(where: string, url: URL, options: FetchOptions =
 export function directoryUrl(url: string | URL, base: URL): URL {
   const resolved = new URL(String(url), base);
   return resolved.href.endsWith('/') ? resolved : new URL(`${resolved.href}/`);
+}
+
+/** Checks a model source's keys (and its files' keys); `what` names it in messages ('options', 'model'). */
+export function checkModelSource(where: string, source: ModelSource | undefined, what = 'options'): ModelSource {
+  const checked = checkOptions(where, source, SOURCE_KEYS, what);
+  if (checked.files !== undefined) checkOptions(where, checked.files, FILES_KEYS, `${what}.files`);
+  return checked;
 }
 
 export async function loadModelFiles(where: string, source: ModelSource, defaultUrl: URL): Promise<ModelFiles> {
@@ -126,4 +145,12 @@ export async function loadModelFiles(where: string, source: ModelSource, default
   const [config, weights, vocab] = await Promise.all(['config.json', 'model.safetensors', 'vocab.txt'].map(
     (name, i) => readBytes(where, new URL(name, directory), { cache: source.cache, onProgress: progress[i] })));
   return { config: decoder.decode(config), weights, vocab: decoder.decode(vocab) };
+}
+
+const encoder = new TextEncoder();
+
+/** Copies a model directory's three files into the heap scope as the binding's ModelFiles views. */
+export function modelFileViews(heap: HeapScope, files: ModelFiles): ModelFileViews {
+  return { config: heap.view(encoder.encode(files.config)), weights: heap.view(files.weights),
+    vocab: heap.view(encoder.encode(files.vocab)) };
 }

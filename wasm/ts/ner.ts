@@ -2,10 +2,10 @@
 // default), then extract(text) → [{ start, end, type, text, score }] with nested entities kept.
 import type { AttnkitWasmModule } from './attnkit.mjs';
 import { AttnkitError } from './errors.js';
-import { withHeap } from './heap.js';
+import { failedCount, failedHandle, withHeap } from './heap.js';
 import { init, loadedModule } from './loader.js';
-import { type ModelSource, loadModelFiles } from './model-files.js';
-import { OwnedHandle, readHandle } from './owned.js';
+import { checkModelSource, type ModelSource, loadModelFiles, modelFileViews } from './model-files.js';
+import { OwnedHandle } from './owned.js';
 
 export interface Entity {
   /** Index in the input string of the first character (JS string index, UTF-16). */
@@ -50,17 +50,11 @@ export class NER extends OwnedHandle {
   /** Loads a model: the bundled CLUENER model, or { url } of a model directory, or { files }. */
   static async load(source: ModelSource = {}): Promise<NER> {
     const where = 'NER.load';
+    checkModelSource(where, source);
     await init();
     const mod = loadedModule(where);
     const files = await loadModelFiles(where, source, DEFAULT_MODEL);
-    const handle = withHeap(mod, where, (heap) => {
-      const handleOut = heap.alloc(4);
-      const config = encoder.encode(files.config);
-      const vocab = encoder.encode(files.vocab);
-      heap.check(mod.nerCreate(heap.copyIn(config), config.length, heap.copyIn(files.weights), files.weights.length,
-        heap.copyIn(vocab), vocab.length, handleOut));
-      return readHandle(mod, handleOut);
-    });
+    const handle = withHeap(mod, where, (heap) => heap.checked(mod.nerCreate(modelFileViews(heap, files)), failedHandle));
     return new NER(mod, handle);
   }
 
@@ -75,9 +69,9 @@ export class NER extends OwnedHandle {
     if (tokenIds.length === 0) throw new AttnkitError(`${where}: ids must not be empty`);
     const count = this.labels.length * tokenIds.length * tokenIds.length;
     return withHeap(this.mod, where, (heap) => {
-      const out = heap.allocFloats(count);
-      heap.check(this.mod.nerLogits(handle, heap.copyIn(tokenIds), tokenIds.length, out));
-      return heap.readFloats(out, count);
+      const output = heap.output(count);
+      heap.check(this.mod.nerLogits(handle, heap.view(tokenIds), output));
+      return heap.take(Float32Array, output);
     });
   }
 
@@ -88,13 +82,11 @@ export class NER extends OwnedHandle {
     if (typeof text !== 'string') throw new AttnkitError(`${where}: text must be a string, got ${typeof text}`);
     const bytes = encoder.encode(text); // lone surrogates become U+FFFD, one code point each, as in JS
     const found = withHeap(this.mod, where, (heap) => {
-      const countOut = heap.alloc(4);
-      heap.check(this.mod.nerExtract(handle, heap.copyIn(bytes), bytes.length, countOut));
-      const count = heap.read(Int32Array, countOut, 1)[0];
-      const ints = heap.alloc(Math.max(1, count * 3) * 4);
-      const scores = heap.alloc(Math.max(1, count) * 4);
-      this.mod.nerResults(handle, ints, scores);
-      return { ints: heap.read(Int32Array, ints, count * 3), scores: heap.read(Float32Array, scores, count) };
+      const count = heap.checked(this.mod.nerExtract(handle, heap.view(bytes)), failedCount);
+      const ints = heap.output(count * 3);
+      const scores = heap.output(count);
+      heap.check(this.mod.nerResults(handle, ints, scores));
+      return { ints: heap.take(Int32Array, ints), scores: heap.take(Float32Array, scores) };
     });
     const index = codePointToIndex(text);
     return Array.from(found.scores, (score, e) => {

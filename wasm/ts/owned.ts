@@ -23,7 +23,7 @@ export abstract class OwnedHandle {
 
   /** The handle, or an AttnkitError naming `where` when this object was disposed. */
   protected handle(where: string): number {
-    if (this.ownedHandle === 0) throw new AttnkitError(`${where}: this ${this.kind} was disposed`);
+    if (this.ownedHandle === 0) throw new AttnkitError(`${where}: this ${this.kind} was disposed`, 'invalid-state');
     return this.ownedHandle;
   }
 
@@ -38,9 +38,4 @@ export abstract class OwnedHandle {
     this.destroy(this.ownedHandle);
     this.ownedHandle = 0;
   }
-}
-
-/** Reads a pointer-sized out-parameter (handles, node ids) written by a binding. */
-export function readHandle(mod: AttnkitWasmModule, address: number): number {
-  return new Uint32Array(mod.HEAPU8.buffer, address, 1)[0];
 }

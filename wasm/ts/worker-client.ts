@@ -2,7 +2,7 @@
 //   const worker = new AttnkitWorker();
 //   await worker.loadNer({ onProgress: (loaded, total) => … });
 //   const { result: entities, ms } = await worker.extract('…');
-import { AttnkitError } from './errors.js';
+import { AttnkitError, errorCode } from './errors.js';
 import type { Answer, AskOptions, KbqaLoadOptions } from './kbqa.js';
 import type { ModelSource, ProgressCallback } from './model-files.js';
 import type { Entity } from './ner.js';
@@ -38,7 +38,8 @@ export class AttnkitWorker {
     this.worker = worker ?? new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
     this.worker.addEventListener('message', (event: MessageEvent<Reply>) => this.receive(event.data));
     this.worker.addEventListener('error', (event: ErrorEvent) => {
-      const error = new AttnkitError(`attnkit worker failed: ${event.message || 'the worker script could not start'}`);
+      const error = new AttnkitError(`attnkit worker failed: ${event.message || 'the worker script could not start'}`,
+        'internal');
       for (const p of this.pending.values()) p.reject(error);
       this.pending.clear();
     });
@@ -52,7 +53,7 @@ export class AttnkitWorker {
       return;
     }
     this.pending.delete(reply.id);
-    if ('error' in reply) p.reject(new AttnkitError(reply.error));
+    if ('error' in reply) p.reject(new AttnkitError(reply.error, errorCode(reply.code)));
     else p.resolve({ result: reply.result, ms: reply.ms });
   }
 
@@ -94,7 +95,7 @@ export class AttnkitWorker {
   /** Stops the worker; pending calls fail. */
   terminate(): void {
     this.worker.terminate();
-    const error = new AttnkitError('attnkit worker was terminated');
+    const error = new AttnkitError('attnkit worker was terminated', 'invalid-state');
     for (const p of this.pending.values()) p.reject(error);
     this.pending.clear();
   }

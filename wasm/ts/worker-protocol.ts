@@ -15,5 +15,5 @@ export type Request =
 
 export type Reply =
   | { id: number; result: unknown; ms: number }
-  | { id: number; error: string; name: string }
+  | { id: number; error: string; name: string; code: string }
   | { id: number; progress: [number, number] };

@@ -1,5 +1,6 @@
 // The worker script of `attnkit/worker`: hosts one NER and one KBQA model off the main thread and answers
 // AttnkitWorker's requests. Start it with AttnkitWorker (or new Worker(url, { type: 'module' })).
+import { AttnkitError } from './errors.js';
 import { init } from './loader.js';
 import { KBQA } from './kbqa.js';
 import { NER } from './ner.js';
@@ -15,7 +16,9 @@ let ner: NER | undefined;
 let kbqa: KBQA | undefined;
 
 function loaded<T>(model: T | undefined, what: string): T {
-  if (!model) throw new Error(`${what} is not loaded yet: call ${what === 'NER' ? 'loadNer' : 'loadKbqa'}() first`);
+  if (!model) {
+    throw new AttnkitError(`${what} is not loaded yet: call ${what === 'NER' ? 'loadNer' : 'loadKbqa'}() first`, 'invalid-state');
+  }
   return model;
 }
 
@@ -40,7 +43,7 @@ async function handle(request: Request): Promise<unknown> {
     case 'kbqaAsk':
       return loaded(kbqa, 'KBQA').ask(request.args[0], request.args[1]);
     default:
-      throw new Error(`unknown request ${(request as { method: string }).method}`);
+      throw new AttnkitError(`unknown request ${(request as { method: string }).method}`);
   }
 }
 
@@ -54,8 +57,9 @@ scope.addEventListener('message', (event) => {
       const result = await handle(request);
       scope.postMessage({ id: request.id, result, ms: performance.now() - start });
     } catch (error) {
-      const e = error as Error;
-      scope.postMessage({ id: request.id, error: e.message ?? String(error), name: e.name ?? 'Error' });
+      const e = error as Error & { code?: string };
+      scope.postMessage({ id: request.id, error: e.message ?? String(error), name: e.name ?? 'Error',
+        code: e instanceof AttnkitError ? e.code : 'internal' });
     }
   });
 });

@@ -1,5 +1,6 @@
 #include "attnkit/api/attention_api.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "attnkit/api/checks.hpp"
@@ -60,6 +61,8 @@ Checked check_attention(const char* where, ConstFloats q, ConstFloats k, ConstFl
 
 attention::LinearAttentionOptions linear_options(const char* where, long long head_dim, attention::FeatureMap map,
                                                 ConstFloats projection, long long features, double eps) {
+  if (static_cast<unsigned>(map) > static_cast<unsigned>(attention::FeatureMap::kPerformer))
+    fail(where, ": unknown featureMap ", static_cast<int>(map));
   if (!(eps >= 0.0) || !std::isfinite(eps)) fail(where, ": eps must be a finite number >= 0, got ", eps);
   attention::LinearAttentionOptions options;
   options.feature_map.map = map;
@@ -87,7 +90,18 @@ std::unique_ptr<attention::LinearAttentionState> linear_attention_state(long lon
                                                            static_cast<std::size_t>(value_dim), options);
 }
 
+void linear_state_step(attention::LinearAttentionState& state, const AttentionTensors& step) {
+  const char* where = "LinearAttentionState.step";
+  require_size(where, "q", step.q, state.head_dim(), "headDim");
+  require_size(where, "k", step.k, state.head_dim(), "headDim");
+  require_size(where, "v", step.v, state.value_dim(), "valueDim");
+  require_size(where, "output", step.output, state.value_dim(), "valueDim");
+  state.step(step.q.data, step.k.data, step.v.data, step.output.data);
+}
+
 void check_scale(const char* where, const attention::AttentionScale& scale) {
+  if (static_cast<unsigned>(scale.kind) > static_cast<unsigned>(attention::ScaleKind::kExplicit))
+    fail(where, ": unknown scale kind ", static_cast<int>(scale.kind));
   if (scale.kind == attention::ScaleKind::kExplicit && !std::isfinite(scale.value))
     fail(where, ": scale must be a finite number, got ", scale.value);
   if (scale.kind == attention::ScaleKind::kEntropyInvariant) {
@@ -132,6 +146,14 @@ std::vector<float> performer_projection(long long features, long long head_dim, 
     fail(where, ": seed must be an integer in [0, 2^53), got ", seed);
   return attention::performer_projection(static_cast<std::size_t>(features), static_cast<std::size_t>(head_dim),
                                          static_cast<std::uint64_t>(seed));
+}
+
+void performer_projection(long long features, long long head_dim, double seed, Floats output) {
+  const char* where = "performerProjection";
+  require_size(where, "output", output, matrix_count(where, "features", features, "headDim", head_dim),
+               "features*headDim");
+  const auto w = performer_projection(features, head_dim, seed);
+  std::copy(w.begin(), w.end(), output.data);
 }
 
 void rope(Floats x, long long seq_len, long long head_dim, long long position_offset, double base) {

@@ -1,4 +1,5 @@
-// Validated entry points for the attention family: sizes against shapes, masks, scales and values.
+// Validated entry points for the attention family: sizes against shapes, masks, scales and values. The
+// argument structs carry the JS API's field names (queryLen, keyLen, …), and the bindings register them as is.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -14,6 +15,12 @@ namespace attnkit::api {
 // Sizes as the caller gave them (signed, so negative values are reported rather than wrapped).
 struct AttentionDims {
   long long batch = 1, heads = 1, query_len = 0, key_len = 0, head_dim = 0, value_dim = 0;
+};
+
+// The four tensors of one attention call: q [B,H,Lq,d], k [B,H,Lk,d], v [B,H,Lk,dv], output [B,H,Lq,dv].
+struct AttentionTensors {
+  ConstFloats q, k, v;
+  Floats output;
 };
 
 struct MaskArgs {
@@ -35,14 +42,28 @@ void linear_attention(ConstFloats q, ConstFloats k, ConstFloats v, Floats out, c
                       const MaskArgs& mask, attention::FeatureMap map, ConstFloats projection, long long features,
                       double eps);
 
+// The feature map of linear attention; `projection` (features × head_dim) is required for Performer only.
+struct FeatureMapArgs {
+  attention::FeatureMap map = attention::FeatureMap::kEluPlusOne;
+  ConstFloats projection;
+  long long features = 0;
+  double eps = 1e-6;
+};
+
 // A streaming (token-by-token) causal linear attention state, validated like linear_attention.
 std::unique_ptr<attention::LinearAttentionState> linear_attention_state(long long head_dim, long long value_dim,
                                                                         attention::FeatureMap map,
                                                                         ConstFloats projection, long long features,
                                                                         double eps);
 
+// One decoding step: appends (k, v) and writes the attention of q over every token so far; q and k have
+// head_dim values, v and output value_dim.
+void linear_state_step(attention::LinearAttentionState& state, const AttentionTensors& step);
+
 // The Performer projection W (features × head_dim) for a seed (an integer below 2^53).
 std::vector<float> performer_projection(long long features, long long head_dim, double seed);
+// The same, written into output (features × head_dim values).
+void performer_projection(long long features, long long head_dim, double seed, Floats output);
 
 // RoPE in place on rows of head_dim values; x holds whole sequences of seq_len rows.
 void rope(Floats x, long long seq_len, long long head_dim, long long position_offset, double base);
@@ -50,7 +71,7 @@ void rope(Floats x, long long seq_len, long long head_dim, long long position_of
 // The entropy-invariant scale log_L(n)/√d for n keys.
 double entropy_invariant_scale(double keys, long long head_dim, double train_len, double min_keys);
 
-// Checks an AttentionScale's parameters (explicit value finite; train_len > 1; min_keys ≥ 1).
+// Checks an AttentionScale's kind and parameters (explicit value finite; train_len > 1; min_keys ≥ 1).
 void check_scale(const char* where, const attention::AttentionScale& scale);
 
 }  // namespace attnkit::api

@@ -1,6 +1,8 @@
 // Shape checks shared by the validated entry points: "name has N values, expected rows×cols = M".
 #pragma once
 #include <cstddef>
+#include <cstdint>
+#include <string_view>
 
 #include "attnkit/core/error.hpp"
 #include "attnkit/core/view.hpp"
@@ -15,12 +17,23 @@ inline std::size_t matrix_count(const char* where, const char* rows_name, long l
   return checked_product(where, static_cast<std::size_t>(rows), static_cast<std::size_t>(cols));
 }
 
+// A view that claims values must point somewhere.
+template <typename T>
+void require_data(const char* where, const char* name, View<T> view) {
+  if (view.data == nullptr && view.size > 0) fail(where, ": ", name, " is null");
+}
+
 template <typename T>
 void require_size(const char* where, const char* name, View<T> view, std::size_t expected,
                   const char* shape_text) {
-  if (view.data == nullptr && view.size > 0) fail(where, ": ", name, " is null");
+  require_data(where, name, view);
   if (view.size != expected)
     fail(where, ": ", name, " has ", view.size, " values, expected ", shape_text, " = ", expected);
+}
+
+// UTF-8 bytes (a file's or a string's) as text.
+inline std::string_view text_of(View<const std::uint8_t> bytes) {
+  return {reinterpret_cast<const char*>(bytes.data), bytes.size};
 }
 
 }  // namespace attnkit::api

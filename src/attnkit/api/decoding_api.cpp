@@ -1,5 +1,6 @@
 #include "attnkit/api/decoding_api.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -33,7 +34,9 @@ std::unique_ptr<decoding::PrefixTrie> build_trie(View<const std::int32_t> tokens
 }
 
 std::unique_ptr<decoding::PrefixTrie> deserialize_trie(View<const std::uint8_t> bytes) {
-  return std::make_unique<decoding::PrefixTrie>(decoding::PrefixTrie::deserialize(bytes));
+  const char* where = "PrefixTrie.deserialize";
+  require_data(where, "bytes", bytes);
+  return std::make_unique<decoding::PrefixTrie>(decoding::PrefixTrie::deserialize(bytes, where));
 }
 
 std::uint32_t require_prefix(const char* where, const decoding::PrefixTrie& trie, View<const std::int32_t> prefix) {
@@ -42,9 +45,29 @@ std::uint32_t require_prefix(const char* where, const decoding::PrefixTrie& trie
     std::ostringstream shown;
     for (std::size_t i = 0; i < prefix.size && i < 16; ++i) shown << (i ? ", " : "") << prefix.data[i];
     if (prefix.size > 16) shown << ", …";
-    fail(where, ": prefix [", shown.str(), "] is not in the trie (no entry starts with it)");
+    fail_as(ErrorCode::kNotFound, where, ": prefix [", shown.str(), "] is not in the trie (no entry starts with it)");
   }
   return node;
+}
+
+std::uint32_t require_node(const char* where, const decoding::PrefixTrie& trie, long long node) {
+  if (node < 0 || static_cast<unsigned long long>(node) >= trie.node_count())
+    fail(where, ": node ", node, " is not a node of this trie (it has ", trie.node_count(), ")");
+  return static_cast<std::uint32_t>(node);
+}
+
+void copy_next_tokens(const decoding::PrefixTrie& trie, long long node, View<std::int32_t> output) {
+  const char* where = "PrefixTrie.next";
+  const auto next = trie.next_tokens(require_node(where, trie, node));
+  require_size(where, "output", output, next.size, "the node's child count");
+  std::copy(next.data, next.data + next.size, output.data);
+}
+
+void copy_values(const decoding::PrefixTrie& trie, long long node, View<std::int32_t> output) {
+  const char* where = "PrefixTrie.values";
+  const auto values = trie.values(require_node(where, trie, node));
+  require_size(where, "output", output, values.size, "the entry's value count");
+  std::copy(values.data, values.data + values.size, output.data);
 }
 
 std::unique_ptr<decoding::BeamSearch> beam_search(const BeamArgs& args, const decoding::PrefixTrie* trie) {
@@ -69,7 +92,57 @@ std::unique_ptr<decoding::BeamSearch> beam_search(const BeamArgs& args, const de
   options.length_penalty = args.length_penalty;
   options.early_stopping = args.early_stopping;
   options.trie = trie;
+  options.where = where;
   return std::make_unique<decoding::BeamSearch>(options);
+}
+
+std::size_t live_token_count(const decoding::BeamSearch& search) {
+  std::size_t total = 0;
+  for (const auto& h : search.live()) total += h.tokens.size();
+  return total;
+}
+
+void copy_live(const decoding::BeamSearch& search, View<std::int32_t> lengths, View<std::int32_t> tokens) {
+  const char* where = "beamSearch";
+  require_size(where, "lengths", lengths, search.live().size(), "live hypotheses");
+  require_size(where, "tokens", tokens, live_token_count(search), "live tokens");
+  std::int32_t* length_out = lengths.data;
+  std::int32_t* token_out = tokens.data;
+  for (const auto& h : search.live()) {
+    *length_out++ = static_cast<std::int32_t>(h.tokens.size());
+    token_out = std::copy(h.tokens.begin(), h.tokens.end(), token_out);
+  }
+}
+
+void advance(decoding::BeamSearch& search, ConstFloats log_probs) {
+  require_data("beamSearch", "log-probabilities", log_probs);
+  search.advance(log_probs.data, log_probs.size);
+}
+
+ResultSizes result_sizes(const decoding::BeamSearch& search) {
+  ResultSizes sizes;
+  for (const auto& r : search.results()) {
+    sizes.ints += 2 + r.tokens.size();
+    sizes.scores += 2;
+  }
+  return sizes;
+}
+
+void copy_results(const decoding::BeamSearch& search, View<std::int32_t> ints, View<double> scores) {
+  const char* where = "beamSearch";
+  const auto results = search.results();
+  const ResultSizes sizes = result_sizes(search);
+  require_size(where, "ints", ints, sizes.ints, "Σ (2 + tokens) over results");
+  require_size(where, "scores", scores, sizes.scores, "2 * results");
+  std::int32_t* int_out = ints.data;
+  double* score_out = scores.data;
+  for (const auto& r : results) {
+    *int_out++ = static_cast<std::int32_t>(r.tokens.size());
+    *int_out++ = r.node == decoding::PrefixTrie::kNoNode ? -1 : static_cast<std::int32_t>(r.node);
+    int_out = std::copy(r.tokens.begin(), r.tokens.end(), int_out);
+    *score_out++ = r.score;
+    *score_out++ = r.log_prob;
+  }
 }
 
 }  // namespace attnkit::api

@@ -1,4 +1,5 @@
-// Validated entry points for the prefix trie and beam search.
+// Validated entry points for the prefix trie and beam search: building and reading tries, and driving a
+// search step by step, with every node id and every caller-sized buffer checked here.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -17,8 +18,15 @@ std::unique_ptr<decoding::PrefixTrie> build_trie(View<const std::int32_t> tokens
 
 std::unique_ptr<decoding::PrefixTrie> deserialize_trie(View<const std::uint8_t> bytes);
 
-// The node of `prefix`; attnkit::Error naming the prefix when the trie does not contain it.
+// The node of `prefix`; a not-found attnkit::Error naming the prefix when the trie does not contain it.
 std::uint32_t require_prefix(const char* where, const decoding::PrefixTrie& trie, View<const std::int32_t> prefix);
+
+// A node id from the caller, checked to be one of the trie's nodes.
+std::uint32_t require_node(const char* where, const decoding::PrefixTrie& trie, long long node);
+
+// The tokens allowed after `node` (output: child_count values), and the values of the entry `node`.
+void copy_next_tokens(const decoding::PrefixTrie& trie, long long node, View<std::int32_t> output);
+void copy_values(const decoding::PrefixTrie& trie, long long node, View<std::int32_t> output);
 
 struct BeamArgs {
   long long beams = 4, max_length = 32, top_k = 4, vocab_size = 0, eos_id = 0;
@@ -28,5 +36,21 @@ struct BeamArgs {
 
 // Checks the options (and that a constraining trie is non-empty and fits the vocabulary's ids).
 std::unique_ptr<decoding::BeamSearch> beam_search(const BeamArgs& args, const decoding::PrefixTrie* trie);
+
+// Total tokens over the live hypotheses, and a copy of them: lengths (one per hypothesis) and their tokens
+// concatenated (exactly live_token_count values).
+std::size_t live_token_count(const decoding::BeamSearch& search);
+void copy_live(const decoding::BeamSearch& search, View<std::int32_t> lengths, View<std::int32_t> tokens);
+
+// One step: log-probabilities of every live hypothesis (live × vocabSize values).
+void advance(decoding::BeamSearch& search, ConstFloats log_probs);
+
+// The results flattened as [length, node (−1 if none), tokens…] per hypothesis in ints and [score, logProb]
+// pairs in scores; their sizes first.
+struct ResultSizes {
+  std::size_t ints = 0, scores = 0;
+};
+ResultSizes result_sizes(const decoding::BeamSearch& search);
+void copy_results(const decoding::BeamSearch& search, View<std::int32_t> ints, View<double> scores);
 
 }  // namespace attnkit::api

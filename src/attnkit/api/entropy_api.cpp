@@ -22,8 +22,9 @@ void check_distributions(const char* where, ConstFloats p, std::size_t rows, std
 
 }  // namespace
 
-void entropy(ConstFloats p, View<double> out, long long rows, long long cols) {
+void entropy(const EntropyArgs& args) {
   const char* where = "entropy";
+  const auto& [p, out, rows, cols] = args;
   const std::size_t count = matrix_count(where, "rows", rows, "cols", cols);
   require_size(where, "p", p, count, "rows*cols");
   require_size(where, "output", out, static_cast<std::size_t>(rows), "rows");
@@ -31,10 +32,12 @@ void entropy(ConstFloats p, View<double> out, long long rows, long long cols) {
   for (std::size_t r = 0; r < out.size; ++r) out.data[r] = entropy::entropy(p.data + r * cols, static_cast<std::size_t>(cols));
 }
 
-void entropy_normalize(ConstFloats p, Floats out, long long rows, long long cols, View<const double> targets,
-                       entropy::SolveMethod method, double tolerance, long long max_iterations, View<double> gammas,
-                       View<std::int32_t> iterations) {
+void entropy_normalize(const EntropyNormalizeArgs& args) {
   const char* where = "entropyNormalize";
+  const auto& [p, out, rows, cols, targets, method, tolerance, max_iterations, gammas, iterations] = args;
+  if (method != entropy::SolveMethod::kAuto && method != entropy::SolveMethod::kSeed &&
+      method != entropy::SolveMethod::kNewton)
+    fail(where, ": unknown method ", static_cast<int>(method));
   const std::size_t count = matrix_count(where, "rows", rows, "cols", cols);
   const std::size_t n_rows = static_cast<std::size_t>(rows), n_cols = static_cast<std::size_t>(cols);
   require_size(where, "p", p, count, "rows*cols");
@@ -56,7 +59,7 @@ void entropy_normalize(ConstFloats p, Floats out, long long rows, long long cols
   for (std::size_t r = 0; r < n_rows; ++r) {
     const double target = targets.data[targets.size == 1 ? 0 : r];
     const auto result = entropy::entropy_normalize(p.data + r * n_cols, out.data + r * n_cols, n_cols, target, method,
-                                                   tolerance, static_cast<int>(max_iterations), r);
+                                                   tolerance, static_cast<int>(max_iterations), r, where);
     if (!result.converged)
       fail(where, ": row ", r, " did not reach the target within ", max_iterations, " iterations");
     gammas.data[r] = result.gamma;

@@ -10,8 +10,9 @@
 
 namespace attnkit::api {
 
-void gemm(ConstFloats a, ConstFloats b, Floats c, long long m, long long n, long long k, bool b_transposed) {
+void gemm(const GemmArgs& args) {
   const char* where = "gemm";
+  const auto& [a, b, c, m, n, k, b_transposed] = args;
   const std::size_t a_count = matrix_count(where, "m", m, "k", k);
   const std::size_t b_count = matrix_count(where, "k", k, "n", n);
   const std::size_t c_count = matrix_count(where, "m", m, "n", n);
@@ -25,8 +26,9 @@ void gemm(ConstFloats a, ConstFloats b, Floats c, long long m, long long n, long
                 b_transposed ? kernels::BLayout::kTransposed : kernels::BLayout::kRowMajor);
 }
 
-void softmax(ConstFloats in, Floats out, long long rows, long long cols) {
+void softmax(const SoftmaxArgs& args) {
   const char* where = "softmax";
+  const auto& [in, out, rows, cols] = args;
   const std::size_t count = matrix_count(where, "rows", rows, "cols", cols);
   require_size(where, "input", in, count, "rows*cols");
   require_size(where, "output", out, count, "rows*cols");
@@ -38,9 +40,9 @@ void softmax(ConstFloats in, Floats out, long long rows, long long cols) {
   kernels::softmax_rows(in.data, out.data, static_cast<std::size_t>(rows), static_cast<std::size_t>(cols));
 }
 
-void layer_norm(ConstFloats in, ConstFloats gamma, ConstFloats beta, Floats out, long long rows,
-                long long cols, double eps) {
+void layer_norm(const LayerNormArgs& args) {
   const char* where = "layerNorm";
+  const auto& [in, gamma, beta, out, rows, cols, eps] = args;
   const std::size_t count = matrix_count(where, "rows", rows, "cols", cols);
   require_size(where, "input", in, count, "rows*cols");
   require_size(where, "output", out, count, "rows*cols");

@@ -1,9 +1,10 @@
+// relu² attention (GAU) as a weighting policy of the shared tile loop: relu(q·k/√d)² / n per visible key.
 #include "attnkit/attention/gau_attention.hpp"
 
 #include <cmath>
 
 #include "attnkit/attention/tiled_attention.hpp"
-#include "attnkit/core/simd.hpp"
+#include "attnkit/core/vector_loop.hpp"
 
 namespace attnkit::attention {
 namespace {
@@ -18,16 +19,12 @@ class ReluSquaredWeights {
   }
 
   void weigh(std::size_t r, float* scores, std::size_t cols, std::size_t visible, float*, std::size_t) {
-    const std::size_t vec_end = simd_end(visible);
     const FloatBatch inv_n(inv_n_[r]), zero(0.0f);
-    for (std::size_t j = 0; j < vec_end; j += kLanes) {
-      const FloatBatch s = xsimd::max(FloatBatch::load_unaligned(scores + j), zero);
-      (s * s * inv_n).store_unaligned(scores + j);
-    }
-    for (std::size_t j = vec_end; j < visible; ++j) {
-      const float s = std::max(scores[j], 0.0f);
-      scores[j] = s * s * inv_n_[r];
-    }
+    const auto relu_squared = [inv_n, zero](const FloatBatch& s) {
+      const FloatBatch positive = xsimd::max(s, zero);
+      return positive * positive * inv_n;
+    };
+    map_batches(visible, 0.0f, scores, relu_squared, scores);
     std::fill(scores + visible, scores + cols, 0.0f);
   }
 

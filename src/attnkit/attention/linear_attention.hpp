@@ -28,6 +28,8 @@ class LinearAttentionState {
   }
   void reset();
   std::size_t tokens() const { return tokens_; }
+  std::size_t head_dim() const { return head_dim_; }
+  std::size_t value_dim() const { return value_dim_; }
 
  private:
   std::size_t head_dim_, value_dim_, features_;

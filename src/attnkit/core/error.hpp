@@ -9,10 +9,22 @@
 
 namespace attnkit {
 
-// Thrown for every invalid argument; the message names the argument and the offending value.
+// What kind of failure an Error is, so callers can branch on it (the JS API names them in api/error_code).
+enum class ErrorCode {
+  kInvalidArgument,  // a value, size or option the caller passed is wrong
+  kCorruptFile,      // the bytes of a model, vocabulary, knowledge base or trie are malformed or inconsistent
+  kNotFound,         // something asked for by name or key does not exist (e.g. a trie prefix)
+};
+
+// Thrown for every invalid argument or input; the message names the argument and the offending value.
 class Error : public std::runtime_error {
  public:
-  explicit Error(const std::string& message) : std::runtime_error(message) {}
+  explicit Error(const std::string& message, ErrorCode code = ErrorCode::kInvalidArgument)
+      : std::runtime_error(message), code_(code) {}
+  ErrorCode code() const { return code_; }
+
+ private:
+  ErrorCode code_;
 };
 
 namespace detail {
@@ -24,12 +36,24 @@ void append(std::ostringstream& out, const T& first, const Rest&... rest) {
 }
 }  // namespace detail
 
-// Throws attnkit::Error with the pieces concatenated, e.g. fail("gemm: m must be > 0, got ", m).
+// Throws attnkit::Error of the given kind with the pieces concatenated.
 template <typename... Parts>
-[[noreturn]] void fail(const Parts&... parts) {
+[[noreturn]] void fail_as(ErrorCode code, const Parts&... parts) {
   std::ostringstream out;
   detail::append(out, parts...);
-  throw Error(out.str());
+  throw Error(out.str(), code);
+}
+
+// Throws an invalid-argument attnkit::Error, e.g. fail("gemm: m must be > 0, got ", m).
+template <typename... Parts>
+[[noreturn]] void fail(const Parts&... parts) {
+  fail_as(ErrorCode::kInvalidArgument, parts...);
+}
+
+// Throws a corrupt-file attnkit::Error: the bytes of a file (model, vocabulary, KB, trie) are wrong.
+template <typename... Parts>
+[[noreturn]] void fail_file(const Parts&... parts) {
+  fail_as(ErrorCode::kCorruptFile, parts...);
 }
 
 // A size argument must be positive; `where` names the function, `name` the argument.

@@ -5,21 +5,15 @@
 #include <cmath>
 
 #include "attnkit/core/error.hpp"
-#include "attnkit/core/simd.hpp"
+#include "attnkit/core/vector_loop.hpp"
 
 namespace attnkit {
 
 void require_finite(const char* where, const char* name, const float* data, std::size_t count) {
-  const std::size_t vec_end = simd_end(count);
   const FloatBatch zero(0.0f);
-  auto finite = zero == zero;
-  for (std::size_t i = 0; i < vec_end; i += kLanes) {
-    const FloatBatch x = FloatBatch::load_unaligned(data + i);
-    finite = finite & ((x - x) == zero);
-  }
-  bool all_finite = xsimd::all(finite);
-  for (std::size_t i = vec_end; i < count && all_finite; ++i) all_finite = std::isfinite(data[i]);
-  if (all_finite) return;
+  const auto still_finite = [zero](const auto& finite, const FloatBatch& x) { return finite & ((x - x) == zero); };
+  // The last batch is padded with 0, which is finite.
+  if (xsimd::all(reduce_batches(count, 0.0f, zero == zero, still_finite, data))) return;
   for (std::size_t i = 0; i < count; ++i) {
     if (!std::isfinite(data[i])) fail(where, ": ", name, "[", i, "] is not finite (", data[i], ")");
   }

@@ -35,7 +35,7 @@ void BeamSearch::collect_candidates(const float* row, const Hypothesis& parent, 
   const std::size_t vocab = options_.vocab_size;
   for (std::size_t t = 0; t < vocab; ++t) {
     if (std::isnan(row[t]) || row[t] == std::numeric_limits<float>::infinity())
-      fail("beamSearch: log-probability for hypothesis ", index, ", token ", t, " is ", row[t],
+      fail(options_.where, ": log-probability for hypothesis ", index, ", token ", t, " is ", row[t],
            " (NaN and +Infinity are not log-probabilities)");
   }
   auto propose = [&](std::int32_t token, std::uint32_t node) {
@@ -49,11 +49,11 @@ void BeamSearch::collect_candidates(const float* row, const Hypothesis& parent, 
     const std::uint32_t first = trie.first_child(parent.node);
     for (std::size_t i = 0; i < allowed.size; ++i) {
       if (allowed.data[i] < 0 || static_cast<std::size_t>(allowed.data[i]) >= vocab)
-        fail("beamSearch: the trie allows token ", allowed.data[i], ", outside the vocabulary of ", vocab);
+        fail(options_.where, ": the trie allows token ", allowed.data[i], ", outside the vocabulary of ", vocab);
       // The EOS id may separate fields inside entries (KBQA's S [SEP] P); only where an entry also ends
       // here would EOS mean two things.
       if (allowed.data[i] == options_.eos_id && trie.is_complete(parent.node))
-        fail("beamSearch: an entry ends where another continues with the EOS id ", options_.eos_id,
+        fail(options_.where, ": an entry ends where another continues with the EOS id ", options_.eos_id,
              "; EOS cannot both end and extend it");
       propose(allowed.data[i], first + static_cast<std::uint32_t>(i));
     }
@@ -79,9 +79,9 @@ void BeamSearch::collect_candidates(const float* row, const Hypothesis& parent, 
 }
 
 void BeamSearch::advance(const float* log_probs, std::size_t count) {
-  if (done_) fail("beamSearch: the search is already finished");
+  if (done_) fail(options_.where, ": the search is already finished");
   if (count != live_.size() * options_.vocab_size)
-    fail("beamSearch: the step function returned ", count, " log-probabilities, expected ", live_.size(),
+    fail(options_.where, ": the step function returned ", count, " log-probabilities, expected ", live_.size(),
          " hypotheses x vocabSize ", options_.vocab_size, " = ", live_.size() * options_.vocab_size);
   candidates_.clear();
   for (std::uint32_t h = 0; h < live_.size(); ++h) collect_candidates(log_probs + h * options_.vocab_size, live_[h], h);

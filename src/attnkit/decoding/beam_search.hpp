@@ -20,6 +20,7 @@ struct BeamSearchOptions {
   double length_penalty = 1.0;  // finished score = Σ log p / length^length_penalty
   bool early_stopping = false;  // stop once top_k hypotheses finished, instead of when none can improve
   const PrefixTrie* trie = nullptr;  // constrained: only trie continuations; EOS only at complete entries
+  const char* where = "beam search";  // the caller's name, used in error messages
 };
 
 struct Hypothesis {

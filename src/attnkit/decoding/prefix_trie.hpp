@@ -45,9 +45,9 @@ class PrefixTrie {
   std::size_t memory_bytes() const;
 
   // Versioned, checksummed bytes; deserialize rejects anything truncated, corrupted or structurally
-  // invalid (so a walk can never loop or index out of range) with attnkit::Error.
+  // invalid (so a walk can never loop or index out of range) with attnkit::Error; `where` names the caller.
   std::vector<std::uint8_t> serialize() const;
-  static PrefixTrie deserialize(View<const std::uint8_t> bytes);
+  static PrefixTrie deserialize(View<const std::uint8_t> bytes, const char* where = "PrefixTrie::deserialize");
 
  private:
   std::vector<std::uint32_t> first_child_;  // node_count + 1

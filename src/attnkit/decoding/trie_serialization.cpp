@@ -34,7 +34,7 @@ void put_array(std::vector<std::uint8_t>& out, const std::vector<T>& values) {
 
 class Reader {
  public:
-  Reader(const std::uint8_t* data, std::size_t size) : data_(data), size_(size) {}
+  Reader(const std::uint8_t* data, std::size_t size, const char* where) : data_(data), size_(size), where_(where) {}
   template <typename T>
   T get() {
     T value;
@@ -49,13 +49,14 @@ class Reader {
 
  private:
   const std::uint8_t* take(std::size_t bytes) {
-    if (bytes > size_ - offset_) fail("PrefixTrie.deserialize: truncated input");
+    if (bytes > size_ - offset_) fail_file(where_, ": truncated input");
     const std::uint8_t* at = data_ + offset_;
     offset_ += bytes;
     return at;
   }
   const std::uint8_t* data_;
   std::size_t size_, offset_ = 0;
+  const char* where_;
 };
 
 }  // namespace
@@ -77,13 +78,12 @@ std::vector<std::uint8_t> PrefixTrie::serialize() const {
   return out;
 }
 
-PrefixTrie PrefixTrie::deserialize(View<const std::uint8_t> bytes) {
-  const char* where = "PrefixTrie.deserialize";
-  if (bytes.size < kHeaderBytes + 8) fail(where, ": ", bytes.size, " bytes is too short for a trie");
-  if (std::memcmp(bytes.data, kMagic, 8) != 0) fail(where, ": not attnkit trie bytes (bad magic)");
-  Reader header(bytes.data + 8, kHeaderBytes - 8);
+PrefixTrie PrefixTrie::deserialize(View<const std::uint8_t> bytes, const char* where) {
+  if (bytes.size < kHeaderBytes + 8) fail_file(where, ": ", bytes.size, " bytes is too short for a trie");
+  if (std::memcmp(bytes.data, kMagic, 8) != 0) fail_file(where, ": not attnkit trie bytes (bad magic)");
+  Reader header(bytes.data + 8, kHeaderBytes - 8, where);
   const auto version = header.get<std::uint32_t>();
-  if (version != kVersion) fail(where, ": format version ", version, " is not supported (expected ", kVersion, ")");
+  if (version != kVersion) fail_file(where, ": format version ", version, " is not supported (expected ", kVersion, ")");
   header.get<std::uint32_t>();
   const auto nodes = header.get<std::uint64_t>();
   const auto value_count = header.get<std::uint64_t>();
@@ -91,17 +91,17 @@ PrefixTrie PrefixTrie::deserialize(View<const std::uint8_t> bytes) {
   // Exact size check before allocating anything: counts from corrupted headers cannot make us allocate.
   const std::uint64_t limit = bytes.size / 4;
   if (nodes == 0 || nodes > limit || value_count > limit || entries > value_count)
-    fail(where, ": header counts are inconsistent with ", bytes.size, " bytes");
+    fail_file(where, ": header counts are inconsistent with ", bytes.size, " bytes");
   const std::uint64_t expected = kHeaderBytes + (nodes + 1) * 4 + nodes * 4 + (nodes + 1) * 4 + value_count * 4 + 8;
   if (bytes.size != expected)
-    fail(where, ": expected ", expected, " bytes for ", nodes, " nodes and ", value_count, " values, got ", bytes.size,
+    fail_file(where, ": expected ", expected, " bytes for ", nodes, " nodes and ", value_count, " values, got ", bytes.size,
          bytes.size < expected ? " (truncated)" : "");
   std::uint64_t stored_checksum;
   std::memcpy(&stored_checksum, bytes.data + bytes.size - 8, 8);
-  if (stored_checksum != fnv1a(bytes.data, bytes.size - 8)) fail(where, ": checksum mismatch (corrupted bytes)");
+  if (stored_checksum != fnv1a(bytes.data, bytes.size - 8)) fail_file(where, ": checksum mismatch (corrupted bytes)");
 
   PrefixTrie trie;
-  Reader body(bytes.data + kHeaderBytes, bytes.size - kHeaderBytes - 8);
+  Reader body(bytes.data + kHeaderBytes, bytes.size - kHeaderBytes - 8, where);
   body.get_array(trie.first_child_, nodes + 1);
   body.get_array(trie.labels_, nodes);
   body.get_array(trie.value_begin_, nodes + 1);
@@ -113,17 +113,17 @@ PrefixTrie PrefixTrie::deserialize(View<const std::uint8_t> bytes) {
   const auto n = static_cast<std::uint32_t>(nodes);
   if (trie.first_child_[0] != 1 || trie.first_child_[n] != n || trie.value_begin_[0] != 0 ||
       trie.value_begin_[n] != value_count)
-    fail(where, ": invalid structure (array bounds)");
+    fail_file(where, ": invalid structure (array bounds)");
   std::size_t complete = 0;
   for (std::uint32_t i = 0; i < n; ++i) {
     const std::uint32_t lo = trie.first_child_[i], hi = trie.first_child_[i + 1];
-    if (hi < lo || hi > n || (hi > lo && lo <= i)) fail(where, ": invalid structure (children of node ", i, ")");
+    if (hi < lo || hi > n || (hi > lo && lo <= i)) fail_file(where, ": invalid structure (children of node ", i, ")");
     for (std::uint32_t c = lo + 1; c < hi; ++c)
-      if (trie.labels_[c] <= trie.labels_[c - 1]) fail(where, ": invalid structure (unsorted children of node ", i, ")");
-    if (trie.value_begin_[i + 1] < trie.value_begin_[i]) fail(where, ": invalid structure (values of node ", i, ")");
+      if (trie.labels_[c] <= trie.labels_[c - 1]) fail_file(where, ": invalid structure (unsorted children of node ", i, ")");
+    if (trie.value_begin_[i + 1] < trie.value_begin_[i]) fail_file(where, ": invalid structure (values of node ", i, ")");
     if (trie.value_begin_[i + 1] > trie.value_begin_[i]) ++complete;
   }
-  if (complete != entries) fail(where, ": invalid structure (", complete, " complete nodes, header says ", entries, ")");
+  if (complete != entries) fail_file(where, ": invalid structure (", complete, " complete nodes, header says ", entries, ")");
   return trie;
 }
 

@@ -76,15 +76,15 @@ double entropy(const float* p, std::size_t n) {
 }
 
 NormalizeResult entropy_normalize(const float* p, float* out, std::size_t n, double target, SolveMethod method,
-                                  double tolerance, int max_iterations, std::size_t row) {
+                                  double tolerance, int max_iterations, std::size_t row, const char* where) {
   if (std::none_of(p, p + n, [](float x) { return x > 0.0f; }))
-    fail("entropyNormalize: row ", row, " has no positive probability");
+    fail(where, ": row ", row, " has no positive probability");
   const PowerFamily family(p, n);
   const double lowest = std::log(static_cast<double>(family.argmax_count()));
   const double highest = std::log(static_cast<double>(family.support()));
   NormalizeResult result;
   if (target < lowest - tolerance || target > highest + tolerance) {
-    fail("entropyNormalize: row ", row, ": target entropy ", target, " is not reachable by p^γ; this row's range is [",
+    fail(where, ": row ", row, ": target entropy ", target, " is not reachable by p^γ; this row's range is [",
          lowest, ", ", highest, "] (ln of its argmax count and of its support size)");
   }
   if (highest - lowest <= tolerance) {  // uniform over its support: every γ gives the same distribution

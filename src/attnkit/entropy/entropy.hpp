@@ -22,8 +22,9 @@ struct NormalizeResult {
 
 // Writes p̃ into out (may alias p). The target must lie in the reachable range [ln |argmax|, ln |support|]
 // (the ends give the uniform distribution over the argmax set / the support); otherwise attnkit::Error
-// names the range. `row` is only used in messages.
+// names the range. `row` and `where` (the caller's name) are only used in messages.
 NormalizeResult entropy_normalize(const float* p, float* out, std::size_t n, double target, SolveMethod method,
-                                  double tolerance, int max_iterations, std::size_t row = 0);
+                                  double tolerance, int max_iterations, std::size_t row = 0,
+                                  const char* where = "entropy normalisation");
 
 }  // namespace attnkit::entropy

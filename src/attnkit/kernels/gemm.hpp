@@ -8,17 +8,6 @@ namespace attnkit::kernels {
 // How B is stored: kRowMajor is k×n (C = A·B); kTransposed is n×k (C = A·Bᵀ, as Q·Kᵀ needs).
 enum class BLayout { kRowMajor, kTransposed };
 
-// Packing buffers, kept by callers that multiply many small tiles so no call allocates.
-struct GemmScratch {
-  std::vector<float> packed_a;
-  std::vector<float> packed_b;
-};
-
-// C[m×n] = A[m×k] · op(B). When accumulate is true, C += A·op(B) instead of overwriting C.
-// Inputs are assumed valid (positive sizes, non-overlapping C); the checked entry point is api::gemm.
-void gemm(const float* a, const float* b, float* c, std::size_t m, std::size_t n, std::size_t k,
-          BLayout b_layout, bool accumulate, GemmScratch& scratch);
-
 // op(B) packed once into column panels over its full depth, for operands reused across many products
 // (attention packs each head's K and V once for all its query tiles).
 struct PackedB {
@@ -26,6 +15,21 @@ struct PackedB {
   std::size_t cols = 0;
   std::size_t depth = 0;
 };
+
+// Packing buffers, kept by callers that multiply many small tiles so no call allocates.
+struct GemmScratch {
+  std::vector<float> packed_a;
+  PackedB packed_b;  // gemm(): the block of op(B) being multiplied
+};
+
+// C[m×n] = A[m×k] · op(B). When accumulate is true, C += A·op(B) instead of overwriting C.
+// Inputs are assumed valid (positive sizes, non-overlapping C); the checked entry point is api::gemm.
+void gemm(const float* a, const float* b, float* c, std::size_t m, std::size_t n, std::size_t k,
+          BLayout b_layout, bool accumulate, GemmScratch& scratch);
+
+// The same with its own scratch, for one-off products.
+void gemm(const float* a, const float* b, float* c, std::size_t m, std::size_t n, std::size_t k,
+          BLayout b_layout, bool accumulate = false);
 
 // Width of a packed column panel: products on a PackedB must start at a multiple of it.
 std::size_t packed_panel_width();
@@ -38,9 +42,5 @@ void pack_b(const float* b, std::size_t n, std::size_t k, BLayout b_layout, Pack
 void gemm_packed_b(const float* a, std::size_t lda, std::size_t m, const PackedB& b, std::size_t col0,
                    std::size_t cols, std::size_t d0, std::size_t depth, float* c, std::size_t ldc, bool accumulate,
                    GemmScratch& scratch);
-
-// The same with its own scratch, for one-off products.
-void gemm(const float* a, const float* b, float* c, std::size_t m, std::size_t n, std::size_t k,
-          BLayout b_layout, bool accumulate = false);
 
 }  // namespace attnkit::kernels

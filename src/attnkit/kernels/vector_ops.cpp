@@ -1,73 +1,60 @@
+// Each operation is one lambda handed to the shared vector loop (core/vector_loop.hpp); the reductions
+// pad their last batch with the operation's neutral value.
 #include "attnkit/kernels/vector_ops.hpp"
 
-#include <cmath>
 #include <limits>
 
-#include "attnkit/core/simd.hpp"
+#include "attnkit/core/vector_loop.hpp"
 
 namespace attnkit::kernels {
+namespace {
+
+constexpr float kNegInf = -std::numeric_limits<float>::infinity();
+
+}  // namespace
 
 float vector_max(const float* x, std::size_t n) {
-  const std::size_t vec_end = simd_end(n);
-  float best = -std::numeric_limits<float>::infinity();
-  if (vec_end > 0) {
-    FloatBatch acc = FloatBatch::load_unaligned(x);
-    for (std::size_t i = kLanes; i < vec_end; i += kLanes) acc = xsimd::max(acc, FloatBatch::load_unaligned(x + i));
-    best = horizontal_max(acc);
-  }
-  for (std::size_t i = vec_end; i < n; ++i) best = x[i] > best ? x[i] : best;
-  return best;
+  const auto larger = [](const FloatBatch& best, const FloatBatch& v) { return xsimd::max(best, v); };
+  return horizontal_max(reduce_batches(n, kNegInf, FloatBatch(kNegInf), larger, x));
 }
 
 float exp_shifted(const float* x, float* out, std::size_t n, float shift) {
-  const std::size_t vec_end = simd_end(n);
   const FloatBatch shift_v(shift);
   FloatBatch sum_v(0.0f);
-  for (std::size_t i = 0; i < vec_end; i += kLanes) {
-    const FloatBatch e = fast_exp(FloatBatch::load_unaligned(x + i) - shift_v);
-    e.store_unaligned(out + i);
+  const auto exp_and_add = [shift_v, &sum_v](const FloatBatch& v) {
+    const FloatBatch e = fast_exp(v - shift_v);
     sum_v += e;
-  }
-  float sum = horizontal_sum(sum_v);
-  for (std::size_t i = vec_end; i < n; ++i) {
-    out[i] = std::exp(x[i] - shift);
-    sum += out[i];
-  }
-  return sum;
+    return e;
+  };
+  // Padding with −inf makes the padded lanes e^{−inf} = 0, so they add nothing to the sum.
+  map_batches(n, kNegInf, out, exp_and_add, x);
+  return horizontal_sum(sum_v);
 }
 
 void scale_in_place(float* x, std::size_t n, float factor) {
-  const std::size_t vec_end = simd_end(n);
   const FloatBatch factor_v(factor);
-  for (std::size_t i = 0; i < vec_end; i += kLanes) (FloatBatch::load_unaligned(x + i) * factor_v).store_unaligned(x + i);
-  for (std::size_t i = vec_end; i < n; ++i) x[i] *= factor;
+  const auto scale = [factor_v](const FloatBatch& v) { return v * factor_v; };
+  map_batches(n, 0.0f, x, scale, x);
 }
 
 void axpy(float alpha, const float* x, float* y, std::size_t n) {
-  const std::size_t vec_end = simd_end(n);
   const FloatBatch alpha_v(alpha);
-  for (std::size_t i = 0; i < vec_end; i += kLanes)
-    xsimd::fma(alpha_v, FloatBatch::load_unaligned(x + i), FloatBatch::load_unaligned(y + i)).store_unaligned(y + i);
-  for (std::size_t i = vec_end; i < n; ++i) y[i] += alpha * x[i];
+  const auto multiply_add = [alpha_v](const FloatBatch& xv, const FloatBatch& yv) {
+    return xsimd::fma(alpha_v, xv, yv);
+  };
+  map_batches(n, 0.0f, y, multiply_add, x, y);
 }
 
 float vector_sum(const float* x, std::size_t n) {
-  const std::size_t vec_end = simd_end(n);
-  FloatBatch acc(0.0f);
-  for (std::size_t i = 0; i < vec_end; i += kLanes) acc += FloatBatch::load_unaligned(x + i);
-  float sum = horizontal_sum(acc);
-  for (std::size_t i = vec_end; i < n; ++i) sum += x[i];
-  return sum;
+  const auto add = [](const FloatBatch& sum, const FloatBatch& v) { return sum + v; };
+  return horizontal_sum(reduce_batches(n, 0.0f, FloatBatch(0.0f), add, x));
 }
 
 float dot(const float* x, const float* y, std::size_t n) {
-  const std::size_t vec_end = simd_end(n);
-  FloatBatch acc(0.0f);
-  for (std::size_t i = 0; i < vec_end; i += kLanes)
-    acc = xsimd::fma(FloatBatch::load_unaligned(x + i), FloatBatch::load_unaligned(y + i), acc);
-  float sum = horizontal_sum(acc);
-  for (std::size_t i = vec_end; i < n; ++i) sum += x[i] * y[i];
-  return sum;
+  const auto multiply_add = [](const FloatBatch& sum, const FloatBatch& xv, const FloatBatch& yv) {
+    return xsimd::fma(xv, yv, sum);
+  };
+  return horizontal_sum(reduce_batches(n, 0.0f, FloatBatch(0.0f), multiply_add, x, y));
 }
 
 }  // namespace attnkit::kernels

@@ -10,33 +10,33 @@ namespace {
 using nlohmann::json;
 
 const json& field(const json& object, const char* name, const char* where = "config.json") {
-  if (!object.contains(name)) fail(where, ": missing field '", name, "'");
+  if (!object.contains(name)) fail_file(where, ": missing field '", name, "'");
   return object[name];
 }
 
 std::size_t positive(const json& object, const char* name, const char* where = "config.json") {
   const json& v = field(object, name, where);
   if (!v.is_number_integer() || v.get<long long>() <= 0)
-    fail(where, ": '", name, "' must be a positive integer, got ", v.dump());
+    fail_file(where, ": '", name, "' must be a positive integer, got ", v.dump());
   return v.get<std::size_t>();
 }
 
 std::string text(const json& object, const char* name, const char* where = "config.json") {
   const json& v = field(object, name, where);
-  if (!v.is_string()) fail(where, ": '", name, "' must be a string, got ", v.dump());
+  if (!v.is_string()) fail_file(where, ": '", name, "' must be a string, got ", v.dump());
   return v.get<std::string>();
 }
 
 double number(const json& object, const char* name, double fallback) {
   if (!object.contains(name)) return fallback;
   const json& v = object[name];
-  if (!v.is_number()) fail("config.json: '", name, "' must be a number, got ", v.dump());
+  if (!v.is_number()) fail_file("config.json: '", name, "' must be a number, got ", v.dump());
   return v.get<double>();
 }
 
 void expect(const json& object, const char* name, const char* value) {
   if (object.contains(name) && text(object, name) != value)
-    fail("config.json: '", name, "' = '", object[name].get<std::string>(), "' is not supported (only '", value, "')");
+    fail_file("config.json: '", name, "' = '", object[name].get<std::string>(), "' is not supported (only '", value, "')");
 }
 
 }  // namespace
@@ -46,13 +46,13 @@ EncoderConfig parse_config(std::string_view json_text) {
   try {
     root = json::parse(json_text);
   } catch (const json::exception& e) {
-    fail("config.json is not valid JSON (", e.what(), ")");
+    fail_file("config.json is not valid JSON (", e.what(), ")");
   }
-  if (!root.is_object()) fail("config.json must be a JSON object");
+  if (!root.is_object()) fail_file("config.json must be a JSON object");
   EncoderConfig c;
   if (root.contains("model_type")) c.model_type = text(root, "model_type");
   if (c.model_type != "attnkit-encoder" && c.model_type != "attnkit-seq2seq")
-    fail("config.json: model_type '", c.model_type, "' is not supported ('attnkit-encoder' or 'attnkit-seq2seq')");
+    fail_file("config.json: model_type '", c.model_type, "' is not supported ('attnkit-encoder' or 'attnkit-seq2seq')");
   if (root.contains("segments")) c.segments = positive(root, "segments");
   c.vocab_size = positive(root, "vocab_size");
   c.hidden_size = positive(root, "hidden_size");
@@ -60,44 +60,44 @@ EncoderConfig parse_config(std::string_view json_text) {
   c.num_heads = positive(root, "num_heads");
   c.intermediate_size = positive(root, "intermediate_size");
   if (c.hidden_size % c.num_heads != 0 || (c.hidden_size / c.num_heads) % 2 != 0)
-    fail("config.json: hidden_size ", c.hidden_size, " must split into num_heads ", c.num_heads,
+    fail_file("config.json: hidden_size ", c.hidden_size, " must split into num_heads ", c.num_heads,
          " heads of an even size (RoPE rotates pairs)");
   if (root.contains("max_length")) c.max_length = positive(root, "max_length");
   c.layer_norm_eps = number(root, "layer_norm_eps", 1e-12);
   c.rope_base = number(root, "rope_base", 10000.0);
-  if (!(c.layer_norm_eps > 0) || !(c.rope_base > 1)) fail("config.json: layer_norm_eps must be > 0 and rope_base > 1");
+  if (!(c.layer_norm_eps > 0) || !(c.rope_base > 1)) fail_file("config.json: layer_norm_eps must be > 0 and rope_base > 1");
   expect(root, "hidden_act", "gelu");
   expect(root, "layer_norm", "post");
   expect(root, "positions", "rope");
   if (root.contains("attention_scale")) {
     const json& s = root["attention_scale"];
-    if (!s.is_object()) fail("config.json: 'attention_scale' must be an object");
+    if (!s.is_object()) fail_file("config.json: 'attention_scale' must be an object");
     const std::string kind = text(s, "kind", "config.json attention_scale");
     if (kind == "entropy-invariant") {
       c.scale.kind = attention::ScaleKind::kEntropyInvariant;
       c.scale.train_len = number(s, "train_len", 512);
       c.scale.min_keys = number(s, "min_keys", 1);
       if (!(c.scale.train_len > 1) || !(c.scale.min_keys >= 1))
-        fail("config.json: attention_scale needs train_len > 1 and min_keys >= 1");
+        fail_file("config.json: attention_scale needs train_len > 1 and min_keys >= 1");
     } else if (kind != "inv-sqrt-d") {
-      fail("config.json: attention_scale kind '", kind, "' is not supported ('inv-sqrt-d' or 'entropy-invariant')");
+      fail_file("config.json: attention_scale kind '", kind, "' is not supported ('inv-sqrt-d' or 'entropy-invariant')");
     }
   }
   if (c.model_type == "attnkit-seq2seq") {
-    if (c.segments < 2) fail("config.json: a seq2seq model needs 'segments' >= 2 (source and target)");
+    if (c.segments < 2) fail_file("config.json: a seq2seq model needs 'segments' >= 2 (source and target)");
     return c;
   }
   const json& head = field(root, "head");
-  if (!head.is_object()) fail("config.json: 'head' must be an object");
+  if (!head.is_object()) fail_file("config.json: 'head' must be an object");
   c.head.type = text(head, "type", "config.json head");
   if (c.head.type != "efficient_global_pointer")
-    fail("config.json: head type '", c.head.type, "' is not supported ('efficient_global_pointer')");
+    fail_file("config.json: head type '", c.head.type, "' is not supported ('efficient_global_pointer')");
   c.head.head_size = positive(head, "head_size", "config.json head");
-  if (c.head.head_size % 2 != 0) fail("config.json: head_size must be even (RoPE rotates pairs)");
+  if (c.head.head_size % 2 != 0) fail_file("config.json: head_size must be even (RoPE rotates pairs)");
   const json& labels = field(head, "labels", "config.json head");
-  if (!labels.is_array() || labels.empty()) fail("config.json: head labels must be a non-empty array of strings");
+  if (!labels.is_array() || labels.empty()) fail_file("config.json: head labels must be a non-empty array of strings");
   for (const json& label : labels) {
-    if (!label.is_string()) fail("config.json: head labels must be strings, got ", label.dump());
+    if (!label.is_string()) fail_file("config.json: head labels must be strings, got ", label.dump());
     c.head.labels.push_back(label.get<std::string>());
   }
   return c;

@@ -48,18 +48,22 @@ Encoder::Encoder(const EncoderConfig& config, const SafeTensors& weights)
   }
 }
 
+namespace {
+
 // [n × heads·d] ↔ [heads × n × d]: the attention kernel takes heads as the outer dimension.
-static void to_heads(const float* x, std::size_t n, std::size_t heads, std::size_t d, float* out) {
+void to_heads(const float* x, std::size_t n, std::size_t heads, std::size_t d, float* out) {
   for (std::size_t t = 0; t < n; ++t)
     for (std::size_t hd = 0; hd < heads; ++hd)
       std::copy(x + t * heads * d + hd * d, x + t * heads * d + (hd + 1) * d, out + (hd * n + t) * d);
 }
 
-static void from_heads(const float* x, std::size_t n, std::size_t heads, std::size_t d, float* out) {
+void from_heads(const float* x, std::size_t n, std::size_t heads, std::size_t d, float* out) {
   for (std::size_t hd = 0; hd < heads; ++hd)
     for (std::size_t t = 0; t < n; ++t)
       std::copy(x + (hd * n + t) * d, x + (hd * n + t + 1) * d, out + t * heads * d + hd * d);
 }
+
+}  // namespace
 
 void Encoder::self_attention(const Layer& layer, std::vector<float>& x, std::size_t n) const {
   const std::size_t h = config_.hidden_size, heads = config_.num_heads, d = h / heads;

@@ -19,7 +19,7 @@ DType parse_dtype(const std::string& name, const std::string& tensor) {
   if (name == "F32") return DType::kF32;
   if (name == "F16") return DType::kF16;
   if (name == "BF16") return DType::kBF16;
-  fail("safetensors: tensor '", tensor, "' has dtype '", name, "'; supported: F32, F16, BF16");
+  fail_file("safetensors: tensor '", tensor, "' has dtype '", name, "'; supported: F32, F16, BF16");
 }
 
 std::string shape_text(const std::vector<std::size_t>& shape) {
@@ -31,7 +31,7 @@ std::string shape_text(const std::vector<std::size_t>& shape) {
 }
 
 std::size_t non_negative(const nlohmann::json& value, const std::string& what) {
-  if (!value.is_number_unsigned()) fail("safetensors: ", what, " must be a non-negative integer");
+  if (!value.is_number_unsigned()) fail_file("safetensors: ", what, " must be a non-negative integer");
   return value.get<std::size_t>();
 }
 
@@ -64,18 +64,18 @@ float bfloat16_to_float(std::uint16_t bits) {
 }
 
 SafeTensors SafeTensors::parse(View<const std::uint8_t> file) {
-  if (file.size < 8) fail("safetensors: file has ", file.size, " bytes, too short for the 8-byte header length");
+  if (file.size < 8) fail_file("safetensors: file has ", file.size, " bytes, too short for the 8-byte header length");
   std::uint64_t header_bytes = 0;
   for (int i = 7; i >= 0; --i) header_bytes = (header_bytes << 8) | file.data[i];
   if (header_bytes > kMaxHeaderBytes || header_bytes > file.size - 8)
-    fail("safetensors: header length ", header_bytes, " exceeds the file (", file.size, " bytes): truncated or not safetensors");
+    fail_file("safetensors: header length ", header_bytes, " exceeds the file (", file.size, " bytes): truncated or not safetensors");
   nlohmann::json header;
   try {
     header = nlohmann::json::parse(file.data + 8, file.data + 8 + header_bytes);
   } catch (const nlohmann::json::exception& e) {
-    fail("safetensors: the header is not valid JSON (", e.what(), ")");
+    fail_file("safetensors: the header is not valid JSON (", e.what(), ")");
   }
-  if (!header.is_object()) fail("safetensors: the header must be a JSON object");
+  if (!header.is_object()) fail_file("safetensors: the header must be a JSON object");
 
   SafeTensors result;
   result.file_ = file;
@@ -83,32 +83,32 @@ SafeTensors SafeTensors::parse(View<const std::uint8_t> file) {
   const std::size_t data_size = file.size - data_start;
   for (const auto& [name, entry] : header.items()) {
     if (name == "__metadata__") {
-      if (!entry.is_object()) fail("safetensors: __metadata__ must be an object of strings");
+      if (!entry.is_object()) fail_file("safetensors: __metadata__ must be an object of strings");
       for (const auto& [key, value] : entry.items()) {
-        if (!value.is_string()) fail("safetensors: __metadata__ value '", key, "' must be a string");
+        if (!value.is_string()) fail_file("safetensors: __metadata__ value '", key, "' must be a string");
         result.metadata_[key] = value.get<std::string>();
       }
       continue;
     }
     if (!entry.is_object() || !entry.contains("dtype") || !entry.contains("shape") || !entry.contains("data_offsets"))
-      fail("safetensors: tensor '", name, "' needs dtype, shape and data_offsets");
-    if (!entry["dtype"].is_string()) fail("safetensors: tensor '", name, "' dtype must be a string");
+      fail_file("safetensors: tensor '", name, "' needs dtype, shape and data_offsets");
+    if (!entry["dtype"].is_string()) fail_file("safetensors: tensor '", name, "' dtype must be a string");
     TensorInfo info;
     info.dtype = parse_dtype(entry["dtype"].get<std::string>(), name);
-    if (!entry["shape"].is_array()) fail("safetensors: tensor '", name, "' shape must be an array");
+    if (!entry["shape"].is_array()) fail_file("safetensors: tensor '", name, "' shape must be an array");
     std::size_t count = 1;
     for (const auto& dim : entry["shape"]) {
       info.shape.push_back(non_negative(dim, "tensor '" + name + "' shape entries"));
       count = checked_product("safetensors", count, info.shape.back());
     }
     const auto& offsets = entry["data_offsets"];
-    if (!offsets.is_array() || offsets.size() != 2) fail("safetensors: tensor '", name, "' data_offsets must be [begin, end]");
+    if (!offsets.is_array() || offsets.size() != 2) fail_file("safetensors: tensor '", name, "' data_offsets must be [begin, end]");
     const std::size_t begin = non_negative(offsets[0], "data_offsets"), end = non_negative(offsets[1], "data_offsets");
     if (begin > end || end > data_size)
-      fail("safetensors: tensor '", name, "' data_offsets [", begin, ", ", end, "] are outside the ", data_size, " data bytes");
+      fail_file("safetensors: tensor '", name, "' data_offsets [", begin, ", ", end, "] are outside the ", data_size, " data bytes");
     const std::size_t bytes = checked_product("safetensors", count, dtype_size(info.dtype));
     if (bytes != end - begin)
-      fail("safetensors: tensor '", name, "' has shape ", shape_text(info.shape), " (", bytes, " bytes as ",
+      fail_file("safetensors: tensor '", name, "' has shape ", shape_text(info.shape), " (", bytes, " bytes as ",
            entry["dtype"].get<std::string>(), ") but ", end - begin, " data bytes");
     info.begin = data_start + begin;
     info.end = data_start + end;
@@ -118,7 +118,7 @@ SafeTensors SafeTensors::parse(View<const std::uint8_t> file) {
   for (const auto& [name, info] : result.tensors_) ranges.emplace_back(info.begin, info.end);
   std::sort(ranges.begin(), ranges.end());
   for (std::size_t i = 1; i < ranges.size(); ++i)
-    if (ranges[i].first < ranges[i - 1].second) fail("safetensors: tensors overlap in the data section");
+    if (ranges[i].first < ranges[i - 1].second) fail_file("safetensors: tensors overlap in the data section");
   return result;
 }
 
@@ -126,14 +126,14 @@ bool SafeTensors::has(std::string_view name) const { return tensors_.find(name) 
 
 const TensorInfo& SafeTensors::info(std::string_view name) const {
   const auto it = tensors_.find(name);
-  if (it == tensors_.end()) fail("safetensors: the model has no tensor '", name, "'");
+  if (it == tensors_.end()) fail_file("safetensors: the model has no tensor '", name, "'");
   return it->second;
 }
 
 std::vector<float> SafeTensors::floats(std::string_view name, const std::vector<std::size_t>& expected_shape) const {
   const TensorInfo& t = info(name);
   if (t.shape != expected_shape)
-    fail("safetensors: tensor '", name, "' has shape ", shape_text(t.shape), ", the config expects ", shape_text(expected_shape));
+    fail_file("safetensors: tensor '", name, "' has shape ", shape_text(t.shape), ", the config expects ", shape_text(expected_shape));
   const std::size_t count = (t.end - t.begin) / dtype_size(t.dtype);
   std::vector<float> out(count);
   const std::uint8_t* data = file_.data + t.begin;
@@ -146,7 +146,7 @@ std::vector<float> SafeTensors::floats(std::string_view name, const std::vector<
     }
   }
   for (std::size_t i = 0; i < count; ++i)
-    if (!std::isfinite(out[i])) fail("safetensors: tensor '", name, "' value ", i, " is not finite (", out[i], ")");
+    if (!std::isfinite(out[i])) fail_file("safetensors: tensor '", name, "' value ", i, " is not finite (", out[i], ")");
   return out;
 }
 

@@ -31,7 +31,7 @@ float NextTokens::log_prob(std::size_t row, std::int32_t id) const {
 
 Seq2Seq::Seq2Seq(const EncoderConfig& config, const SafeTensors& weights) : encoder_(config, weights) {
   if (config.model_type != "attnkit-seq2seq")
-    fail("Seq2Seq: config.json is a '", config.model_type, "' model, not 'attnkit-seq2seq'");
+    fail_file("Seq2Seq: config.json is a '", config.model_type, "' model, not 'attnkit-seq2seq'");
   const std::size_t h = config.hidden_size;
   transform_ = load_linear(weights, "lm_head.transform", h, h);
   norm_ = load_norm(weights, "lm_head.norm", h);

@@ -12,8 +12,6 @@
 namespace attnkit::pipelines {
 namespace {
 
-constexpr std::size_t kMaxBeams = 64;
-
 // row ← log p renormalised over the tokens the trie allows after `node` (EOS where an entry ends there),
 // −∞ elsewhere: the seed's renormalisation over the allowed ids. With lookahead weights w (one per allowed
 // token), log p / w (the seed's p^{1/w}) before renormalising.
@@ -69,8 +67,8 @@ void Kbqa::build_tries() {
     const Triple& t = kb_.triples()[i];
     const SubjectParts parts = split_subject(t.subject);
     const auto name = tokenizer_.ids(parts.name), predicate = tokenizer_.ids(t.predicate);
-    if (name.empty()) fail("knowledge base line ", i + 1, ": the subject name \"", parts.name, "\" has no tokens");
-    if (predicate.empty()) fail("knowledge base line ", i + 1, ": the predicate \"", t.predicate, "\" has no tokens");
+    if (name.empty()) fail_file("knowledge base line ", i + 1, ": the subject name \"", parts.name, "\" has no tokens");
+    if (predicate.empty()) fail_file("knowledge base line ", i + 1, ": the predicate \"", t.predicate, "\" has no tokens");
     append(triple_tokens, name);
     triple_tokens.push_back(sep_);
     append(triple_tokens, predicate);
@@ -170,12 +168,12 @@ std::vector<decoding::FinishedHypothesis> Kbqa::search(model::DecoderState state
 }
 
 std::vector<Answer> Kbqa::ask(std::string_view question, const KbqaOptions& options) const {
-  if (options.beams < 1 || options.beams > kMaxBeams) fail("KBQA: beams must be in [1, ", kMaxBeams, "], got ", options.beams);
-  if (options.top_k < 1) fail("KBQA: topK must be at least 1, got ", options.top_k);
-  if (!(options.length_penalty >= 0 && options.length_penalty <= 10))
-    fail("KBQA: lengthPenalty must be in [0, 10], got ", options.length_penalty);
-  if (!(options.mutual_information >= 0 && options.mutual_information <= 1))
-    fail("KBQA: mutualInformation must be in [0, 1], got ", options.mutual_information);
+  // The API layer (api/kbqa_api) checks options and names them for users; this only keeps the core safe.
+  if (options.beams < 1 || options.beams > kMaxBeams || options.top_k < 1 ||
+      !(options.length_penalty >= 0 && options.length_penalty <= 10) ||
+      !(options.mutual_information >= 0 && options.mutual_information <= 1))
+    fail("Kbqa::ask: options out of range (beams in [1, ", kMaxBeams, "], top_k >= 1, length_penalty in [0, 10], ",
+         "mutual_information in [0, 1])");
   const auto source = source_ids(question);
   if (source.size() == 2) return {};  // nothing to ask: no tokens in the question
   if (options.mode == KbqaMode::kOpenPredicate) return open_predicate(source, options);

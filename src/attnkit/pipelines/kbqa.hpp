@@ -45,6 +45,8 @@ struct Answer {
 
 class Kbqa {
  public:
+  static constexpr std::size_t kMaxBeams = 64;  // the beam's KV caches grow with it
+
   // The three files of a seq2seq model directory and the KB; weights are copied, bytes may be released.
   Kbqa(std::string_view config_json, View<const std::uint8_t> safetensors, std::string_view vocab, KnowledgeBase kb);
 

@@ -24,11 +24,11 @@ std::string excerpt(std::string_view line) {
 }
 
 void check(const Triple& t, std::size_t line) {
-  if (t.subject.empty()) fail("knowledge base line ", line, ": the subject is empty");
-  if (t.predicate.empty()) fail("knowledge base line ", line, ": the predicate is empty");
+  if (t.subject.empty()) fail_file("knowledge base line ", line, ": the subject is empty");
+  if (t.predicate.empty()) fail_file("knowledge base line ", line, ": the predicate is empty");
   for (const std::string* field : {&t.subject, &t.predicate, &t.object})
     if (field->find('\n') != std::string::npos || field->find(kSeparator) != std::string::npos)
-      fail("knowledge base line ", line, ": a field contains a line break or '|||'");
+      fail_file("knowledge base line ", line, ": a field contains a line break or '|||'");
 }
 
 }  // namespace
@@ -55,7 +55,7 @@ KnowledgeBase KnowledgeBase::parse(std::string_view text) {
     const std::size_t first = line.find(kSeparator);
     const std::size_t second = first == std::string_view::npos ? first : line.find(kSeparator, first + kSeparator.size());
     if (second == std::string_view::npos || line.find(kSeparator, second + kSeparator.size()) != std::string_view::npos)
-      fail("knowledge base line ", line_number, ": expected \"subject ||| predicate ||| object\", got \"",
+      fail_file("knowledge base line ", line_number, ": expected \"subject ||| predicate ||| object\", got \"",
            excerpt(line), "\"");
     Triple t{std::string(trim(line.substr(0, first))),
              std::string(trim(line.substr(first + kSeparator.size(), second - first - kSeparator.size()))),
@@ -73,7 +73,7 @@ KnowledgeBase::KnowledgeBase(std::vector<Triple> triples) : triples_(std::move(t
 }
 
 void KnowledgeBase::require_triples() const {
-  if (triples_.empty()) fail("knowledge base: no triples");
+  if (triples_.empty()) fail_file("knowledge base: no triples");
 }
 
 }  // namespace attnkit::pipelines

@@ -27,9 +27,9 @@ Tokenizer Tokenizer::from_vocab(std::string_view vocab_text) {
     tokenizer.ids_.emplace(std::string(line), id);  // the first occurrence of a duplicate wins
     at = end + 1;
   }
-  if (tokenizer.tokens_.empty()) fail("Tokenizer: the vocabulary is empty");
+  if (tokenizer.tokens_.empty()) fail_file("Tokenizer: the vocabulary is empty");
   tokenizer.unk_ = tokenizer.id("[UNK]");
-  if (tokenizer.unk_ < 0) fail("Tokenizer: the vocabulary has no [UNK] token");
+  if (tokenizer.unk_ < 0) fail_file("Tokenizer: the vocabulary has no [UNK] token");
   return tokenizer;
 }
 

@@ -1,0 +1,65 @@
+#include "attnkit/api/kbqa_api.hpp"
+
+#include <algorithm>
+
+#include "attnkit/api/checks.hpp"
+#include "attnkit/pipelines/knowledge_base.hpp"
+
+namespace attnkit::api {
+namespace {
+
+constexpr long long kMaxBeams = static_cast<long long>(pipelines::Kbqa::kMaxBeams);
+
+pipelines::KbqaOptions checked_options(const AskArgs& args) {
+  const char* where = "KBQA";
+  if (args.beams < 1 || args.top_k < 1)
+    fail(where, ": beams and topK must be at least 1, got ", args.beams, " and ", args.top_k);
+  if (args.beams > kMaxBeams) fail(where, ": beams must be in [1, ", kMaxBeams, "], got ", args.beams);
+  if (static_cast<unsigned>(args.mode) > static_cast<unsigned>(pipelines::KbqaMode::kOpenPredicate))
+    fail(where, ": unknown mode ", static_cast<int>(args.mode));
+  if (!(args.length_penalty >= 0 && args.length_penalty <= 10))
+    fail(where, ": lengthPenalty must be in [0, 10], got ", args.length_penalty);
+  if (!(args.mutual_information >= 0 && args.mutual_information <= 1))
+    fail(where, ": mutualInformation must be in [0, 1], got ", args.mutual_information);
+  return {static_cast<std::size_t>(args.beams), static_cast<std::size_t>(args.top_k), args.mode, args.lookahead,
+          args.length_penalty, args.mutual_information};
+}
+
+}  // namespace
+
+std::unique_ptr<KbqaSession> load_kbqa(const ModelFiles& model, View<const std::uint8_t> kb) {
+  require_files("KBQA.load", model);
+  require_data("KBQA.load", "kb", kb);
+  return std::make_unique<KbqaSession>(
+      KbqaSession{pipelines::Kbqa(text_of(model.config), model.weights, text_of(model.vocab),
+                                  pipelines::KnowledgeBase::parse(text_of(kb))),
+                  {}});
+}
+
+std::size_t kbqa_ask(KbqaSession& session, View<const std::uint8_t> question, const AskArgs& args) {
+  const auto options = checked_options(args);
+  require_data("KBQA.ask", "question", question);
+  session.last = session.kbqa.ask(text_of(question), options);
+  return session.last.size();
+}
+
+const pipelines::Answer& kbqa_answer(const KbqaSession& session, long long index) {
+  if (index < 0 || static_cast<unsigned long long>(index) >= session.last.size())
+    fail("KBQA.ask: answer ", index, " is outside the last question's ", session.last.size(), " answers");
+  return session.last[static_cast<std::size_t>(index)];
+}
+
+void kbqa_log_probs(const KbqaSession& session, View<const std::int32_t> source, View<const std::int32_t> target,
+                    Floats output) {
+  const char* where = "KBQA.logProbs";
+  require_data(where, "source", source);
+  require_data(where, "target", target);
+  if (source.size == 0) fail(where, ": source must not be empty");
+  const std::size_t vocab = session.kbqa.model().vocab_size();
+  require_size(where, "output", output, checked_product(where, target.size, vocab), "target.length*vocabSize");
+  const auto log_probs = session.kbqa.model().log_probs({source.data, source.data + source.size},
+                                                        {target.data, target.data + target.size});
+  std::copy(log_probs.begin(), log_probs.end(), output.data);
+}
+
+}  // namespace attnkit::api

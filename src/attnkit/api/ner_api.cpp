@@ -1,0 +1,60 @@
+#include "attnkit/api/ner_api.hpp"
+
+#include <algorithm>
+
+#include "attnkit/api/checks.hpp"
+
+namespace attnkit::api {
+
+void require_files(const char* where, const ModelFiles& files) {
+  require_data(where, "config", files.config);
+  require_data(where, "weights", files.weights);
+  require_data(where, "vocab", files.vocab);
+}
+
+std::unique_ptr<NerSession> load_ner(const ModelFiles& files) {
+  require_files("NER.load", files);
+  return std::make_unique<NerSession>(
+      NerSession{pipelines::Ner(text_of(files.config), files.weights, text_of(files.vocab)), {}});
+}
+
+std::size_t ner_extract(NerSession& session, View<const std::uint8_t> text) {
+  require_data("NER.extract", "text", text);
+  session.last = session.ner.extract(text_of(text));
+  return session.last.size();
+}
+
+void ner_take_entities(NerSession& session, View<std::int32_t> ints, Floats scores) {
+  const char* where = "NER.extract";
+  const std::size_t count = session.last.size();
+  require_size(where, "ints", ints, checked_product(where, count, 3), "3*entities");
+  require_size(where, "scores", scores, count, "entities");
+  std::int32_t* int_out = ints.data;
+  for (std::size_t e = 0; e < count; ++e) {
+    const auto& entity = session.last[e];
+    *int_out++ = static_cast<std::int32_t>(entity.start);
+    *int_out++ = static_cast<std::int32_t>(entity.end);
+    *int_out++ = static_cast<std::int32_t>(entity.type);
+    scores.data[e] = entity.score;
+  }
+  std::vector<pipelines::Entity>().swap(session.last);
+}
+
+void ner_logits(const NerSession& session, View<const std::int32_t> ids, Floats output) {
+  const char* where = "NER.logits";
+  if (ids.size == 0) fail(where, ": ids must not be empty");
+  require_data(where, "ids", ids);
+  const std::size_t cells = checked_product(where, ids.size, ids.size);
+  require_size(where, "output", output, checked_product(where, session.ner.labels().size(), cells), "labels*n*n");
+  const auto logits = session.ner.logits({ids.data, ids.data + ids.size});
+  std::copy(logits.begin(), logits.end(), output.data);
+}
+
+const std::string& ner_label(const NerSession& session, long long index) {
+  const auto& labels = session.ner.labels();
+  if (index < 0 || static_cast<unsigned long long>(index) >= labels.size())
+    fail("NER.labels: index ", index, " is outside [0, ", labels.size(), ")");
+  return labels[static_cast<std::size_t>(index)];
+}
+
+}  // namespace attnkit::api

@@ -1,0 +1,43 @@
+// Validated entry points for the NER pipeline: loading a model from its files' bytes, extraction, and
+// copying the results out into caller-sized buffers (every buffer's size is checked here, so a binding
+// called directly cannot be made to write past one).
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "attnkit/core/view.hpp"
+#include "attnkit/pipelines/ner.hpp"
+
+namespace attnkit::api {
+
+// The three files of a model directory, as bytes (config.json and vocab.txt are UTF-8 text).
+struct ModelFiles {
+  View<const std::uint8_t> config, weights, vocab;
+};
+
+// A loaded model and the entities of its last extraction, held until the caller copies them out.
+struct NerSession {
+  pipelines::Ner ner;
+  std::vector<pipelines::Entity> last;
+};
+
+// Checks that each file's view is usable (sizes are checked by the parsers); `where` names the caller.
+void require_files(const char* where, const ModelFiles& files);
+
+std::unique_ptr<NerSession> load_ner(const ModelFiles& files);
+
+// Extracts the entities of UTF-8 text into session.last and returns how many there are.
+std::size_t ner_extract(NerSession& session, View<const std::uint8_t> text);
+
+// Copies the last entities out as [start, end, type] per entity (ints: 3·count) and their scores
+// (count), then releases them: results are read once, so the session does not hold their memory.
+void ner_take_entities(NerSession& session, View<std::int32_t> ints, Floats scores);
+
+// The head's span logits [labels × n × n] of n token ids (with [CLS]/[SEP]) written into output.
+void ner_logits(const NerSession& session, View<const std::int32_t> ids, Floats output);
+
+// The name of entity type `index`.
+const std::string& ner_label(const NerSession& session, long long index);
+
+}  // namespace attnkit::api

@@ -1,0 +1,38 @@
+// Embind bindings every family uses: views of WASM memory ({ address, count } objects), the error
+// channel, and the heap statistics the leak tests read.
+#include <emscripten/bind.h>
+#include <malloc.h>
+
+#include <cstdint>
+#include <string>
+
+#include "last_error.hpp"
+#include "value_objects.hpp"
+
+namespace attnkit::wasm {
+namespace {
+
+std::string last_error_message() { return last_error().message; }
+std::string last_error_code() { return last_error().code; }
+
+// Bytes currently allocated by malloc/new: what a leak would grow.
+double heap_bytes_in_use() { return static_cast<double>(mallinfo().uordblks); }
+
+}  // namespace
+}  // namespace attnkit::wasm
+
+EMSCRIPTEN_BINDINGS(attnkit_module) {
+  using namespace attnkit::wasm;  // not all of attnkit: its namespaces (attention, entropy) would hide bindings
+  namespace api = attnkit::api;
+  using attnkit::View;
+  register_view<const float>("ConstFloats");
+  register_view<float>("Floats");
+  register_view<const double>("ConstDoubles");
+  register_view<double>("Doubles");
+  register_view<const std::int32_t>("ConstInts");
+  register_view<std::int32_t>("Ints");
+  register_view<const std::uint8_t>("ConstBytes");
+  emscripten::function("lastError", &last_error_message);
+  emscripten::function("lastErrorCode", &last_error_code);
+  emscripten::function("heapBytesInUse", &heap_bytes_in_use);
+}

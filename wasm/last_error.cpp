@@ -1,0 +1,10 @@
+#include "last_error.hpp"
+
+namespace attnkit::wasm {
+
+api::ErrorReport& last_error() {
+  static api::ErrorReport report{"", "internal"};
+  return report;
+}
+
+}  // namespace attnkit::wasm
