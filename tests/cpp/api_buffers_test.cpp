@@ -40,17 +40,25 @@ template <typename T>
 View<const T> const_view(const std::vector<T>& v) {
   return {v.data(), v.size()};
 }
-View<const std::uint8_t> bytes(const std::string& s) { return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()}; }
+View<const std::uint8_t> bytes(const std::string& s) {
+  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
 
 const std::vector<float> kOnes(64, 0.25f);
 
 TEST(ApiBuffers, KernelsRejectAnOutputOneElementShort) {
   std::vector<float> c(3);  // 2×2 needed
-  expect_too_small([&] { api::gemm({{kOnes.data(), 4}, {kOnes.data(), 4}, view(c), 2, 2, 2, false}); }, "gemm: c has 3");
+  expect_too_small(
+      [&] {
+        api::gemm({{kOnes.data(), 4}, {kOnes.data(), 4}, view(c), 2, 2, 2, false});
+      },
+      "gemm: c has 3");
   expect_too_small([&] { api::softmax({{kOnes.data(), 4}, view(c), 2, 2}); }, "softmax: output has 3");
-  expect_too_small([&] {
-    api::layer_norm({{kOnes.data(), 4}, {kOnes.data(), 2}, {kOnes.data(), 2}, view(c), 2, 2, 1e-5});
-  }, "layerNorm: output has 3");
+  expect_too_small(
+      [&] {
+        api::layer_norm({{kOnes.data(), 4}, {kOnes.data(), 2}, {kOnes.data(), 2}, view(c), 2, 2, 1e-5});
+      },
+      "layerNorm: output has 3");
 }
 
 TEST(ApiBuffers, AttentionFamilyRejectsAnOutputOneElementShort) {
@@ -59,15 +67,20 @@ TEST(ApiBuffers, AttentionFamilyRejectsAnOutputOneElementShort) {
   const api::AttentionDims dims{1, 1, 4, 4, 4, 4};
   expect_too_small([&] { api::attention(qkv, qkv, qkv, view(out), dims, {}, {}); }, "attention: output has 15");
   expect_too_small([&] { api::relu2_attention(qkv, qkv, qkv, view(out), dims, {}); }, "gauAttention: output has 15");
-  expect_too_small([&] {
-    api::linear_attention(qkv, qkv, qkv, view(out), dims, {}, attention::FeatureMap::kEluPlusOne, {}, 0, 1e-6);
-  }, "linearAttention: output has 15");
+  expect_too_small(
+      [&] {
+        api::linear_attention(qkv, qkv, qkv, view(out), dims, {}, attention::FeatureMap::kEluPlusOne, {}, 0, 1e-6);
+      },
+      "linearAttention: output has 15");
 
   auto state = api::linear_attention_state(4, 4, attention::FeatureMap::kEluPlusOne, {}, 0, 1e-6);
   std::vector<float> row(3);
   const ConstFloats four{kOnes.data(), 4};
-  expect_too_small([&] { api::linear_state_step(*state, {four, four, four, view(row)}); },
-                   "LinearAttentionState.step: output has 3");
+  expect_too_small(
+      [&] {
+        api::linear_state_step(*state, {four, four, four, view(row)});
+      },
+      "LinearAttentionState.step: output has 3");
   EXPECT_EQ(state->tokens(), 0u);  // rejected before anything was appended
 
   std::vector<float> projection(4 * 8 - 1);
@@ -86,8 +99,8 @@ TEST(ApiBuffers, EntropyToolsRejectOutputsOneElementShort) {
   std::vector<double> gammas(2), short_gammas(1);
   std::vector<std::int32_t> iterations(2), short_iterations(1);
   auto normalize = [&](std::vector<float>& o, std::vector<double>& g, std::vector<std::int32_t>& it) {
-    api::entropy_normalize({const_view(p), view(o), 2, 2, const_view(target), entropy::SolveMethod::kAuto, 1e-6, 50,
-                            view(g), view(it)});
+    api::entropy_normalize(
+        {const_view(p), view(o), 2, 2, const_view(target), entropy::SolveMethod::kAuto, 1e-6, 50, view(g), view(it)});
   };
   expect_too_small([&] { normalize(short_out, gammas, iterations); }, "entropyNormalize: output has 3");
   expect_too_small([&] { normalize(out, short_gammas, iterations); }, "entropyNormalize: gammas has 1");
@@ -119,7 +132,8 @@ TEST(ApiBuffers, TrieAndBeamSearchCopiesRejectBuffersOneElementShort) {
   ASSERT_EQ(live, 1u);
   std::vector<std::int32_t> lengths_out(live), short_lengths(live - 1), tokens_out(live_tokens),
       short_tokens(live_tokens - 1);
-  expect_too_small([&] { api::copy_live(*search, view(short_lengths), view(tokens_out)); }, "beamSearch: lengths has 0");
+  expect_too_small([&] { api::copy_live(*search, view(short_lengths), view(tokens_out)); },
+                   "beamSearch: lengths has 0");
   expect_too_small([&] { api::copy_live(*search, view(lengths_out), view(short_tokens)); }, "beamSearch: tokens has 0");
   while (!search->done()) {
     std::vector<float> row(search->live().size() * 4, -1.0f);
@@ -135,7 +149,8 @@ TEST(ApiBuffers, TrieAndBeamSearchCopiesRejectBuffersOneElementShort) {
 
 TEST(ApiBuffers, NerAndKbqaCopiesRejectBuffersOneElementShort) {
   const std::string ner_dir = std::string(ATTNKIT_FIXTURES_DIR) + "/tiny-ner/";
-  const std::string ner_config = read_file(ner_dir + "config.json"), ner_weights = read_file(ner_dir + "model.safetensors"),
+  const std::string ner_config = read_file(ner_dir + "config.json"),
+                    ner_weights = read_file(ner_dir + "model.safetensors"),
                     ner_vocab = read_file(ner_dir + "vocab.txt");
   auto ner = api::load_ner({bytes(ner_config), bytes(ner_weights), bytes(ner_vocab)});
   const std::vector<std::int32_t> ids = {2, 5, 6, 3};

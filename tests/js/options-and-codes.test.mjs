@@ -64,6 +64,12 @@ describe('unknown option names are an error', () => {
     ['KBQA.load model', () => KBQA.load({ model: { path: tinyKbqa }, kb: kbText }), 'KBQA.load', 'path', 'url'],
     ['KBQA.ask', () => kbqa.ask('北京', { beam: 8 }), 'KBQA.ask', 'beam', 'beams'],
   ];
+  it("NER.extract, which has no options yet, rejects one ('threshold') rather than ignore it", async () => {
+    const error = await caught(() => ner.extract('北京', { threshold: 0.9 }));
+    expect(error.message).toBe("NER.extract: unknown option 'threshold' in options; it accepts none");
+    expect(error.code).toBe('invalid-argument');
+    expect(ner.extract('北京', {})).toEqual(ner.extract('北京'));
+  });
   for (const [name, call, where, key, accepted] of cases) {
     it(`${name} rejects '${key}', naming it and listing the accepted keys`, async () => {
       const error = await caught(call);

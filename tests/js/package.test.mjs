@@ -65,7 +65,8 @@ describe('npm pack', () => {
     writeFileSync(join(app, 'consumer.ts'), `
 import { init, gemm, softmax, layerNorm, attention, gauAttention, linearAttention, performerProjection, rope,
   LinearAttentionState, entropy, entropyNormalize, entropyInvariantScale, PrefixTrie, beamSearch, beamSearchSync,
-  NER, KBQA, AttnkitWorker, AttnkitError, type Entity, type Answer, type BeamResult, type Timed } from 'attnkit';
+  NER, KBQA, AttnkitWorker, AttnkitError, type AttnkitErrorCode, type Entity, type Answer, type BeamResult,
+  type Timed } from 'attnkit';
 const kit = await init();
 const bytes: number = kit.memoryBytes();
 const x = new Float32Array(8);
@@ -91,7 +92,8 @@ const answers: Answer[] = kbqa.ask('北京的别名', { beams: 4, topK: 2, mode:
 const worker = new AttnkitWorker();
 const timed: Promise<Timed<Entity[]>> = worker.extract('x');
 const isError: boolean = new AttnkitError('x') instanceof Error;
-console.log(bytes, c, w, h, probs, gamma, lambda, best, later, entities, answers, timed, isError);
+const code: AttnkitErrorCode = new AttnkitError('x', 'not-found').code;
+console.log(bytes, c, w, h, probs, gamma, lambda, best, later, entities, answers, timed, isError, code);
 `);
     const tsc = join(root, 'node_modules/typescript/bin/tsc');
     execFileSync('node', [tsc, '-p', app], { cwd: app, encoding: 'utf8' });

@@ -15,7 +15,7 @@ export {
 export {
   PrefixTrie, beamSearch, beamSearchSync, type StepFunction, type BeamSearchOptions, type BeamResult,
 } from './decoding.js';
-export { NER, type Entity } from './ner.js';
+export { NER, type Entity, type ExtractOptions } from './ner.js';
 export { KBQA, type Answer, type AskOptions, type KbqaMode, type KbqaLoadOptions, type KnowledgeSource, type TripleInput } from './kbqa.js';
 export type { ModelSource, FetchOptions, ProgressCallback } from './model-files.js';
 export { AttnkitWorker, type Timed } from './worker-client.js';

@@ -5,6 +5,7 @@ import { AttnkitError } from './errors.js';
 import { failedCount, failedHandle, withHeap } from './heap.js';
 import { init, loadedModule } from './loader.js';
 import { checkModelSource, type ModelSource, loadModelFiles, modelFileViews } from './model-files.js';
+import { checkOptions } from './options.js';
 import { OwnedHandle } from './owned.js';
 
 export interface Entity {
@@ -17,6 +18,9 @@ export interface Entity {
   /** sigmoid of the span's score: every returned entity has score > 0.5. */
   score: number;
 }
+
+/** NER.extract's options: none in this version. */
+export type ExtractOptions = Record<string, never>;
 
 const DEFAULT_MODEL = new URL('./models/ner-cluener/', import.meta.url);
 const encoder = new TextEncoder();
@@ -75,11 +79,16 @@ export class NER extends OwnedHandle {
     });
   }
 
-  /** Entities in `text`, sorted by start (longer first); nested and overlapping entities are all kept. */
-  extract(text: string): Entity[] {
+  /**
+   * Entities in `text`, sorted by start (longer first); nested and overlapping entities are all kept.
+   * `options` has no keys in this version: one passed anyway (say a threshold a later version may add) is an
+   * error rather than silently ignored.
+   */
+  extract(text: string, options?: ExtractOptions): Entity[] {
     const where = 'NER.extract';
     const handle = this.handle(where);
     if (typeof text !== 'string') throw new AttnkitError(`${where}: text must be a string, got ${typeof text}`);
+    checkOptions(where, options, []);
     const bytes = encoder.encode(text); // lone surrogates become U+FFFD, one code point each, as in JS
     const found = withHeap(this.mod, where, (heap) => {
       const count = heap.checked(this.mod.nerExtract(handle, heap.view(bytes)), failedCount);

@@ -21,7 +21,8 @@ export function checkOptions<T extends object>(where: string, options: T | undef
   }
   for (const key of Object.keys(options)) {
     if (!accepted.includes(key)) {
-      throw new AttnkitError(`${where}: unknown option '${key}' in ${what}; accepted: ${accepted.join(', ')}`);
+      const known = accepted.length > 0 ? `accepted: ${accepted.join(', ')}` : 'it accepts none';
+      throw new AttnkitError(`${where}: unknown option '${key}' in ${what}; ${known}`);
     }
   }
   return options;

@@ -5,7 +5,7 @@
 import { AttnkitError, errorCode } from './errors.js';
 import type { Answer, AskOptions, KbqaLoadOptions } from './kbqa.js';
 import type { ModelSource, ProgressCallback } from './model-files.js';
-import type { Entity } from './ner.js';
+import type { Entity, ExtractOptions } from './ner.js';
 import type { Reply, Request } from './worker-protocol.js';
 
 /** A worker's answer and how long the work took inside the worker. */
@@ -76,8 +76,8 @@ export class AttnkitWorker {
     return this.call('nerLoad', [cloneableModel(rest) ?? {}], onProgress);
   }
 
-  extract(text: string): Promise<Timed<Entity[]>> {
-    return this.call('nerExtract', [text]);
+  extract(text: string, options?: ExtractOptions): Promise<Timed<Entity[]>> {
+    return this.call('nerExtract', [text, options]);
   }
 
   /** KBQA.load in the worker; KB and model as KBQA.load, with progress reported here. */

@@ -34,7 +34,7 @@ async function handle(request: Request): Promise<unknown> {
       ner = await NER.load({ ...request.args[0], onProgress: progress });
       return { labels: ner.labels };
     case 'nerExtract':
-      return loaded(ner, 'NER').extract(request.args[0]);
+      return loaded(ner, 'NER').extract(request.args[0], request.args[1]);
     case 'kbqaLoad':
       kbqa?.dispose();
       kbqa = undefined;

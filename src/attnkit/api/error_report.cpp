@@ -10,9 +10,12 @@ namespace {
 
 const char* code_name(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInvalidArgument: return "invalid-argument";
-    case ErrorCode::kCorruptFile: return "corrupt-file";
-    case ErrorCode::kNotFound: return "not-found";
+    case ErrorCode::kInvalidArgument:
+      return "invalid-argument";
+    case ErrorCode::kCorruptFile:
+      return "corrupt-file";
+    case ErrorCode::kNotFound:
+      return "not-found";
   }
   return "internal";
 }
@@ -27,8 +30,7 @@ ErrorReport describe(const std::exception_ptr& error) {
   } catch (const std::bad_alloc&) {
     return {"out of memory: the request needs more WebAssembly memory than is available", "out-of-memory"};
   } catch (const std::length_error&) {  // a container asked for more elements than 32-bit memory can hold
-    return {"out of memory: the request needs more WebAssembly memory than is available (over 4 GiB)",
-            "out-of-memory"};
+    return {"out of memory: the request needs more WebAssembly memory than is available (over 4 GiB)", "out-of-memory"};
   } catch (const std::exception& e) {
     return {e.what(), "internal"};
   } catch (...) {

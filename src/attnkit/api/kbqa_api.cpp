@@ -21,8 +21,12 @@ pipelines::KbqaOptions checked_options(const AskArgs& args) {
     fail(where, ": lengthPenalty must be in [0, 10], got ", args.length_penalty);
   if (!(args.mutual_information >= 0 && args.mutual_information <= 1))
     fail(where, ": mutualInformation must be in [0, 1], got ", args.mutual_information);
-  return {static_cast<std::size_t>(args.beams), static_cast<std::size_t>(args.top_k), args.mode, args.lookahead,
-          args.length_penalty, args.mutual_information};
+  return {static_cast<std::size_t>(args.beams),
+          static_cast<std::size_t>(args.top_k),
+          args.mode,
+          args.lookahead,
+          args.length_penalty,
+          args.mutual_information};
 }
 
 }  // namespace
