@@ -119,6 +119,14 @@ describe('AttnkitError.code', () => {
     trie.dispose();
   });
 
+  it("is 'out-of-memory' for a linear-attention state whose size would wrap around 32-bit memory sizes", async () => {
+    // 2^20 Performer features × 2^13 values = 2^33 floats: a size_t product that wraps to 0 on wasm32.
+    const error = await caught(() => new LinearAttentionState({ headDim: 1, valueDim: 2 ** 13, featureMap: 'performer',
+      features: 2 ** 20, projection: new Float32Array(2 ** 20) }));
+    expect(error.message).toBe('out of memory: the request needs more WebAssembly memory than is available (over 4 GiB)');
+    expect(error.code).toBe('out-of-memory');
+  });
+
   it("is 'invalid-state' for a disposed object", async () => {
     const trie = PrefixTrie.from([[1]]);
     trie.dispose();

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <stdexcept>
 
 #include "attnkit/api/checks.hpp"
 #include "attnkit/attention/gau_attention.hpp"
@@ -77,6 +79,16 @@ attention::LinearAttentionOptions linear_options(const char* where, long long he
   return options;
 }
 
+// The linear-attention kernels hold features × (per-feature values) floats of scratch or state; on wasm32 that
+// product must be checked here, or it could wrap around to a small allocation the kernel then overruns. Too
+// large is an out-of-memory failure, as when a container is asked for more than the address space.
+void check_feature_memory(const attention::LinearAttentionOptions& options, long long head_dim, double per_feature) {
+  const bool performer = options.feature_map.map == attention::FeatureMap::kPerformer;
+  const double features = performer ? static_cast<double>(options.feature_map.features) : static_cast<double>(head_dim);
+  if (features * per_feature > static_cast<double>(std::numeric_limits<std::size_t>::max() / sizeof(float)))
+    throw std::length_error("linear attention: features x values per feature exceed the address space");
+}
+
 }  // namespace
 
 std::unique_ptr<attention::LinearAttentionState> linear_attention_state(long long head_dim, long long value_dim,
@@ -86,6 +98,7 @@ std::unique_ptr<attention::LinearAttentionState> linear_attention_state(long lon
   const char* where = "LinearAttentionState";
   matrix_count(where, "headDim", head_dim, "valueDim", value_dim);
   const auto options = linear_options(where, head_dim, map, projection, features, eps);
+  check_feature_memory(options, head_dim, static_cast<double>(value_dim) + 2.0);
   return std::make_unique<attention::LinearAttentionState>(static_cast<std::size_t>(head_dim),
                                                            static_cast<std::size_t>(value_dim), options);
 }
@@ -136,6 +149,9 @@ void linear_attention(ConstFloats q, ConstFloats k, ConstFloats v, Floats out, c
     fail(where, ": causal linear attention needs queryLen == keyLen (got ", dims.query_len, " and ", dims.key_len,
          "); use LinearAttentionState to decode token by token");
   const auto options = linear_options(where, dims.head_dim, map, projection, features, eps);
+  check_feature_memory(options, dims.head_dim,
+                       static_cast<double>(dims.key_len) + static_cast<double>(dims.value_dim) +
+                           static_cast<double>(dims.query_len) + 2.0);
   attention::linear_attention(q.data, k.data, v.data, out.data, c.shape, c.mask, options);
 }
 
