@@ -10,11 +10,21 @@ import { $ } from './dom.js';
 // The page shell works offline after one visit (web/public/sw.js); the models come from attnkit's cache.
 if ('serviceWorker' in navigator) navigator.serviceWorker.register('./sw.js').catch(() => {});
 
+// The service worker keeps what the page loads, but WebKit does not always send a worker's own script through
+// it: the worker's script URL is handed to the service worker to keep as well.
+function keepOffline(worker) {
+  if (!('serviceWorker' in navigator)) return;
+  Promise.all([worker.init(), navigator.serviceWorker.ready])
+    .then(([{ result }, registration]) => registration.active?.postMessage({ keep: [result.scriptUrl] }))
+    .catch(() => {});  // offline support is a bonus: the page works without it
+}
+
 try {
   const kit = await init();
   $('status').textContent = `Ready: WebAssembly SIMD module loaded (${(kit.memoryBytes() / 2 ** 20).toFixed(0)} MiB memory).`;
   startAttentionLab();
   const worker = new AttnkitWorker();
+  keepOffline(worker);
   // One worker runs requests in order: NER loads first (smaller), then KBQA.
   await startNerPanel(worker);
   await startKbqaPanel(worker);

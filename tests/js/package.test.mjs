@@ -1,12 +1,12 @@
 // The npm package as a user gets it: `npm pack`, install the tarball into a new project offline, then use
 // it from Node (NER and KBQA with the bundled models), type-check a TypeScript consumer with tsc, and build a
-// fresh Vite app whose page runs NER and KBQA in a Web Worker in Chromium.
+// fresh Vite app whose page runs NER and KBQA in a Web Worker in Chromium, Firefox and WebKit.
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../e2e/browser.mjs';
+import { ENGINES, launch } from '../e2e/browser.mjs';
 import { serveStatic } from '../e2e/static-server.mjs';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -107,7 +107,7 @@ console.log(bytes, c, w, h, probs, gamma, lambda, best, later, entities, answers
     expect(report).toMatch(/Argument of type 'number' is not assignable to parameter of type 'string'/);
   });
 
-  it('builds a fresh Vite app whose page runs NER and KBQA in a Web Worker in Chromium', async () => {
+  it('builds a fresh Vite app whose page runs NER and KBQA in a Web Worker', () => {
     // The bundled models are served as static files (a bundler cannot inline a directory): copied to public/.
     mkdirSync(join(app, 'web/public'), { recursive: true });
     cpSync(join(app, 'node_modules/attnkit/dist/models'), join(app, 'web/public/models'), { recursive: true });
@@ -124,16 +124,20 @@ console.log(bytes, c, w, h, probs, gamma, lambda, best, later, entities, answers
     writeFileSync(join(app, 'vite.config.mjs'),
       "export default { root: 'web', build: { outDir: '../dist', target: 'es2022' }, worker: { format: 'es' } };\n");
     execFileSync('node', [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error'], { cwd: app, stdio: 'pipe' });
+  });
+
+  it.each(ENGINES)('runs that app in %s', async (engine) => {
     const server = await serveStatic({ '/': join(app, 'dist') },
       { 'content-security-policy': "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'" });
-    const browser = await launchChromium();
+    const browser = await launch(engine);
     try {
       const page = await browser.newPage();
       await page.goto(`${server.url}/index.html`);
-      await page.waitForFunction(() => document.getElementById('out').textContent !== 'loading', null, { timeout: 60_000 });
-      const result = JSON.parse(await page.textContent('#out'));
+      await page.waitFor(() => document.getElementById('out').textContent !== 'loading', null, { timeout: 90_000 });
+      const result = JSON.parse(await page.text('#out'));
       expect(result.entities).toEqual(expect.arrayContaining(['company:浙商银行企业信贷部', 'position:博士']));
       expect(result.answer).toBe('龍晶');
+      expect(await page.errors()).toEqual([]);
     } finally {
       await browser.close();
       await server.close();

@@ -65,8 +65,12 @@ export class AttnkitWorker {
     });
   }
 
-  /** Loads the WebAssembly module in the worker (the load calls do it too). */
-  init(): Promise<Timed<null>> {
+  /**
+   * Loads the WebAssembly module in the worker (the load calls do it too). Resolves to the worker script's
+   * own URL, as the browser loaded it (after any bundler's rewriting): a page that keeps itself offline
+   * should cache it, since WebKit does not always route a worker's script load through the service worker.
+   */
+  init(): Promise<Timed<{ scriptUrl: string }>> {
     return this.call('init', []);
   }
 

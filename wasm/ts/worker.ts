@@ -27,7 +27,7 @@ async function handle(request: Request): Promise<unknown> {
   switch (request.method) {
     case 'init':
       await init();
-      return null;
+      return { scriptUrl: (globalThis as unknown as { location: { href: string } }).location.href };
     case 'nerLoad':
       ner?.dispose();
       ner = undefined;
