@@ -12,7 +12,7 @@ export class HeapScope {
   constructor(private readonly mod: AttnkitWasmModule, private readonly where: string) {}
 
   /** Reserves `bytes` (uninitialised, 8-byte aligned) and returns the address; 0 bytes gives address 0. */
-  alloc(bytes: number): number {
+  private alloc(bytes: number): number {
     if (bytes === 0) return 0;
     const address = this.mod._malloc(bytes);
     if (address === 0) {
@@ -22,16 +22,11 @@ export class HeapScope {
     return address;
   }
 
-  /** Copies `values` in and returns the address (0 for an empty array). */
-  copyIn(values: Typed): number {
+  /** Copies `values` in and returns the binding's view of them (address 0 for an empty array). */
+  view(values: Typed): View {
     const address = this.alloc(values.byteLength);
     if (address !== 0) this.mod.HEAPU8.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), address);
-    return address;
-  }
-
-  /** Copies `values` in and returns the binding's view of them. */
-  view(values: Typed): View {
-    return { address: this.copyIn(values), count: values.length };
+    return { address, count: values.length };
   }
 
   /** Reserves room for `count` elements of `bytesPerElement` bytes and returns the binding's view of it. */
@@ -39,15 +34,10 @@ export class HeapScope {
     return { address: this.alloc(count * bytesPerElement), count };
   }
 
-  /** Copies `count` elements at `address` out into a new array of the given type. */
-  read<T extends Typed>(type: TypedConstructor<T>, address: number, count: number): T {
-    // slice() allocates without zero-filling: measured the cheapest way to a fresh copy in V8.
-    return new type(this.mod.HEAPU8.buffer as ArrayBuffer, address, count).slice() as T;
-  }
-
   /** Copies an output view out into a new array of the given type. */
   take<T extends Typed>(type: TypedConstructor<T>, view: View): T {
-    return this.read(type, view.address, view.count);
+    // slice() allocates without zero-filling: measured the cheapest way to a fresh copy in V8.
+    return new type(this.mod.HEAPU8.buffer as ArrayBuffer, view.address, view.count).slice() as T;
   }
 
   /** Turns a non-zero status from a binding into the C++ error. */

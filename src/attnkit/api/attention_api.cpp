@@ -63,8 +63,7 @@ Checked check_attention(const char* where, ConstFloats q, ConstFloats k, ConstFl
 
 attention::LinearAttentionOptions linear_options(const char* where, long long head_dim, attention::FeatureMap map,
                                                 ConstFloats projection, long long features, double eps) {
-  if (static_cast<unsigned>(map) > static_cast<unsigned>(attention::FeatureMap::kPerformer))
-    fail(where, ": unknown featureMap ", static_cast<int>(map));
+  require_known(where, "featureMap", map, attention::FeatureMap::kPerformer);
   if (!(eps >= 0.0) || !std::isfinite(eps)) fail(where, ": eps must be a finite number >= 0, got ", eps);
   attention::LinearAttentionOptions options;
   options.feature_map.map = map;
@@ -113,8 +112,7 @@ void linear_state_step(attention::LinearAttentionState& state, const AttentionTe
 }
 
 void check_scale(const char* where, const attention::AttentionScale& scale) {
-  if (static_cast<unsigned>(scale.kind) > static_cast<unsigned>(attention::ScaleKind::kExplicit))
-    fail(where, ": unknown scale kind ", static_cast<int>(scale.kind));
+  require_known(where, "scale kind", scale.kind, attention::ScaleKind::kExplicit);
   if (scale.kind == attention::ScaleKind::kExplicit && !std::isfinite(scale.value))
     fail(where, ": scale must be a finite number, got ", scale.value);
   if (scale.kind == attention::ScaleKind::kEntropyInvariant) {

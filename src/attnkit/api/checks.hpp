@@ -31,6 +31,13 @@ void require_size(const char* where, const char* name, View<T> view, std::size_t
     fail(where, ": ", name, " has ", view.size, " values, expected ", shape_text, " = ", expected);
 }
 
+// An enum value that came in as an integer (the bindings pass enums as JS numbers): one of [0, last].
+template <typename Enum>
+void require_known(const char* where, const char* name, Enum value, Enum last) {
+  if (static_cast<unsigned>(value) > static_cast<unsigned>(last))
+    fail(where, ": unknown ", name, " ", static_cast<int>(value));
+}
+
 // UTF-8 bytes (a file's or a string's) as text.
 inline std::string_view text_of(View<const std::uint8_t> bytes) {
   return {reinterpret_cast<const char*>(bytes.data), bytes.size};

@@ -119,19 +119,25 @@ void advance(decoding::BeamSearch& search, ConstFloats log_probs) {
   search.advance(log_probs.data, log_probs.size);
 }
 
-ResultSizes result_sizes(const decoding::BeamSearch& search) {
+namespace {
+
+ResultSizes sizes_of(const std::vector<decoding::FinishedHypothesis>& results) {
   ResultSizes sizes;
-  for (const auto& r : search.results()) {
+  for (const auto& r : results) {
     sizes.ints += 2 + r.tokens.size();
     sizes.scores += 2;
   }
   return sizes;
 }
 
+}  // namespace
+
+ResultSizes result_sizes(const decoding::BeamSearch& search) { return sizes_of(search.results()); }
+
 void copy_results(const decoding::BeamSearch& search, View<std::int32_t> ints, View<double> scores) {
   const char* where = "beamSearch";
   const auto results = search.results();
-  const ResultSizes sizes = result_sizes(search);
+  const ResultSizes sizes = sizes_of(results);
   require_size(where, "ints", ints, sizes.ints, "Σ (2 + tokens) over results");
   require_size(where, "scores", scores, sizes.scores, "2 * results");
   std::int32_t* int_out = ints.data;

@@ -35,9 +35,7 @@ void entropy(const EntropyArgs& args) {
 void entropy_normalize(const EntropyNormalizeArgs& args) {
   const char* where = "entropyNormalize";
   const auto& [p, out, rows, cols, targets, method, tolerance, max_iterations, gammas, iterations] = args;
-  if (method != entropy::SolveMethod::kAuto && method != entropy::SolveMethod::kSeed &&
-      method != entropy::SolveMethod::kNewton)
-    fail(where, ": unknown method ", static_cast<int>(method));
+  require_known(where, "method", method, entropy::SolveMethod::kNewton);
   const std::size_t count = matrix_count(where, "rows", rows, "cols", cols);
   const std::size_t n_rows = static_cast<std::size_t>(rows), n_cols = static_cast<std::size_t>(cols);
   require_size(where, "p", p, count, "rows*cols");

@@ -15,8 +15,7 @@ pipelines::KbqaOptions checked_options(const AskArgs& args) {
   if (args.beams < 1 || args.top_k < 1)
     fail(where, ": beams and topK must be at least 1, got ", args.beams, " and ", args.top_k);
   if (args.beams > kMaxBeams) fail(where, ": beams must be in [1, ", kMaxBeams, "], got ", args.beams);
-  if (static_cast<unsigned>(args.mode) > static_cast<unsigned>(pipelines::KbqaMode::kOpenPredicate))
-    fail(where, ": unknown mode ", static_cast<int>(args.mode));
+  require_known(where, "mode", args.mode, pipelines::KbqaMode::kOpenPredicate);
   if (!(args.length_penalty >= 0 && args.length_penalty <= 10))
     fail(where, ": lengthPenalty must be in [0, 10], got ", args.length_penalty);
   if (!(args.mutual_information >= 0 && args.mutual_information <= 1))

@@ -9,7 +9,7 @@
 
 namespace attnkit {
 
-// What kind of failure an Error is, so callers can branch on it (the JS API names them in api/error_code).
+// What kind of failure an Error is, so callers can branch on it (the JS API names them in api/error_report).
 enum class ErrorCode {
   kInvalidArgument,  // a value, size or option the caller passed is wrong
   kCorruptFile,      // the bytes of a model, vocabulary, knowledge base or trie are malformed or inconsistent
