@@ -7,6 +7,7 @@ import { benchAttentionVsOrt, benchLinearVsSoftmax } from './bench/attention.mjs
 import { benchConstrainedStep, benchTrie } from './bench/decoding.mjs';
 import { benchEntropyNormalize } from './bench/entropy.mjs';
 import { benchGemm } from './bench/gemm.mjs';
+import { benchKbScale } from './bench/kb-scale.mjs';
 import { benchKbqa } from './bench/kbqa.mjs';
 import { benchNer } from './bench/ner.mjs';
 
@@ -25,13 +26,14 @@ const benches = {
   constrainedBeamStep: () => benchConstrainedStep(),
   ner: () => benchNer(),
   kbqa: () => benchKbqa(),
+  kbScale: () => benchKbScale(),
 };
 const sections = {};
 for (const [name, bench] of Object.entries(benches)) if (run(name)) sections[name] = await bench();
 
-const cell = (x) => (typeof x === 'number' ? (Math.abs(x) >= 1000 || Number.isInteger(x) ? String(Math.round(x)) : x.toPrecision(3)) : String(x));
+const cell = (x) => (x === undefined ? '' : typeof x === 'number' ? (Math.abs(x) >= 1000 || Number.isInteger(x) ? String(Math.round(x)) : x.toPrecision(3)) : String(x));
 for (const [title, rows] of Object.entries(sections)) {
-  const columns = Object.keys(rows[0]);
+  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
   console.log(`\n## ${title}`);
   console.log(columns.join(' | '));
   for (const row of rows) console.log(columns.map((c) => cell(row[c])).join(' | '));

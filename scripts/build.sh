@@ -13,13 +13,19 @@ build_wasm() {
   cmake --build build/wasm
   npx tsc -p wasm/tsconfig.json
   cp wasm/ts/attnkit.d.mts dist/
-  # The bundled default models ship inside the package (dist/models/NAME/{config.json,model.safetensors,vocab.txt}
-  # and, for KBQA, the knowledge base kb.txt).
+  # The bundled default models ship inside the package: dist/models/NAME/{config.json,model.safetensors,vocab.txt}
+  # and, for KBQA, the knowledge base as its prebuilt index kb.attnkit (KBQA.load opens it by default; the
+  # KB text stays in web/models).
   for model in web/models/*/; do
     [ -f "$model/model.safetensors" ] || continue
-    mkdir -p "dist/models/$(basename "$model")"
-    cp "$model"config.json "$model"model.safetensors "$model"vocab.txt "dist/models/$(basename "$model")/"
-    if [ -f "$model"kb.txt ]; then cp "$model"kb.txt "dist/models/$(basename "$model")/"; fi
+    out="dist/models/$(basename "$model")/"
+    mkdir -p "$out"
+    cp -p "$model"config.json "$model"model.safetensors "$model"vocab.txt "$out"
+    # Rebuilt when the KB, the vocabulary or the WASM module (the index format) changed.
+    if [ -f "$model"kb.txt ] && { [ ! -f "$out"kb.attnkit ] || [ -n "$(find "$model"kb.txt "$model"vocab.txt dist/attnkit.wasm -newer "$out"kb.attnkit)" ]; }; then
+      node scripts/attnkit-cli.mjs build-kb --kb "$model"kb.txt --model "$model" --output "$out"kb.attnkit
+    fi
+    rm -f "$out"kb.txt  # shipped by earlier builds
   done
 }
 

@@ -8,8 +8,11 @@
 //      (with the seed's LCS lookahead); the beam's predicates ranked by pointwise mutual information with
 //      the question (the default, mutualInformation 1), by probability, and by log p / length. EM_P.
 //      Baseline: the longest KB predicate found in the question.
-//   node scripts/eval-kbqa.mjs [--model DIR] [--beams 4] [--limit N] [--json OUT]
-import { writeFileSync } from 'node:fs';
+// The KB's tries are compact by default; --trie flat uses the flat layout, --index FILE opens a prebuilt
+// index of the same KB instead (answers are identical; --answers OUT writes every answer to compare).
+//   node scripts/eval-kbqa.mjs [--model DIR] [--beams 4] [--limit N] [--json OUT] [--trie flat|compact]
+//                              [--index KB.attnkit] [--answers OUT.jsonl]
+import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { KBQA } from '../dist/index.js';
@@ -17,7 +20,7 @@ import { readJsonLines } from './cluener.mjs';
 import { kgclueScores, knowledgeBase, parseTriple, subjectName } from './kgclue.mjs';
 
 const { values } = parseArgs({ options: { model: { type: 'string' }, beams: { type: 'string' }, limit: { type: 'string' },
-  json: { type: 'string' } } });
+  json: { type: 'string' }, trie: { type: 'string' }, index: { type: 'string' }, answers: { type: 'string' } } });
 const beams = Number(values.beams ?? 4);
 const data = new URL('../../shared/data/kgclue/', import.meta.url).pathname;
 const kb = knowledgeBase([`${data}train.json`, `${data}dev.json`]);
@@ -35,7 +38,8 @@ const baselinePredicate = (q) => predicates.find((p) => q.includes(p)) ?? '';
 const model = values.model ? { url: pathToFileURL(values.model.endsWith('/') ? values.model : `${values.model}/`) } : {};
 const kbText = kb.map((t) => `${t.subject} ||| ${t.predicate} ||| ${t.object}`).join('\n');
 const loadStart = performance.now();
-const kbqa = await KBQA.load({ model, kb: kbText });
+const kbqa = await KBQA.load(values.index
+  ? { model, kb: { index: readFileSync(values.index) } } : { model, kb: kbText, trie: values.trie ?? 'compact' });
 const loadMs = performance.now() - loadStart;
 
 function run(mode, options = {}) {
@@ -61,7 +65,13 @@ const emP = predicateEm(open.answers);
 const openPlain = run('open-predicate', { mutualInformation: 0 });
 const emPPlain = predicateEm(openPlain.answers);
 // ranked by log p / length: fewer truncated predicates (机构 for 机构职能)
-const emPLong = predicateEm(run('open-predicate', { mutualInformation: 0, lengthPenalty: 1 }).answers);
+const openLong = run('open-predicate', { mutualInformation: 0, lengthPenalty: 1 });
+const emPLong = predicateEm(openLong.answers);
+if (values.answers) {
+  const settings = { triple, subject, open, openPlain, openLong };
+  writeFileSync(values.answers, dev.map((row, i) => JSON.stringify({ id: row.id,
+    ...Object.fromEntries(Object.entries(settings).map(([name, run]) => [name, run.answers[i]])) })).join('\n') + '\n');
+}
 const baselineEmP = pct(dev.filter((row, i) => baselinePredicate(row.question) === gold[i].predicate).length);
 
 console.log(`KgCLUE dev: ${dev.length} questions; KB ${kb.length} triples (train + dev), loaded with its tries ` +

@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# `setup.sh --training` adds what the PyTorch training/export scripts need (also used by npm run bench).
-TRAINING_PACKAGES=(python3-torch libopenblas0-pthread python3-numpy)
+# `setup.sh --training` adds what the PyTorch training/export scripts need (also used by npm run bench, whose
+# synthetic KBs take words from python3-jieba's dictionary).
+TRAINING_PACKAGES=(python3-torch libopenblas0-pthread python3-numpy python3-jieba)
 APT_PACKAGES=(emscripten libxsimd-dev wabt cmake ninja-build g++ clang libgtest-dev libbenchmark-dev nlohmann-json3-dev
               libclang-rt-14-dev
               chromium fonts-noto-cjk  # CJK fonts: readable Chinese in the e2e screenshots

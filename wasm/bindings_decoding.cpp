@@ -3,9 +3,6 @@
 // every buffer is a { address, count } view whose size the api layer checks.
 #include <emscripten/bind.h>
 
-#include <cstdlib>
-#include <cstring>
-
 #include "attnkit/api/decoding_api.hpp"
 #include "guarded.hpp"
 #include "value_objects.hpp"
@@ -14,14 +11,15 @@ namespace attnkit::wasm {
 namespace {
 
 using decoding::BeamSearch;
-using decoding::PrefixTrie;
+using decoding::TokenTrie;
 
-PrefixTrie& trie_at(std::uintptr_t handle) { return object_at<PrefixTrie>(handle); }
+TokenTrie& trie_at(std::uintptr_t handle) { return object_at<TokenTrie>(handle); }
 BeamSearch& beam_at(std::uintptr_t handle) { return object_at<BeamSearch>(handle); }
 
+// layout: 0 compact, 1 flat (decoding::TrieLayout).
 std::uintptr_t trie_build(const View<const std::int32_t>& tokens, const View<const std::int32_t>& lengths,
-                          const View<const std::int32_t>& values) {
-  return guarded_handle([&] { return api::build_trie(tokens, lengths, values); });
+                          const View<const std::int32_t>& values, int layout) {
+  return guarded_handle([&] { return api::build_trie(tokens, lengths, values, static_cast<decoding::TrieLayout>(layout)); });
 }
 
 std::uintptr_t trie_deserialize(const View<const std::uint8_t>& bytes) {
@@ -30,19 +28,13 @@ std::uintptr_t trie_deserialize(const View<const std::uint8_t>& bytes) {
 
 // A malloc'ed copy of the bytes ({ address, count }; the caller frees address), or { 0, 0 } on failure.
 View<const std::uint8_t> trie_serialize(std::uintptr_t handle) {
-  return guarded_or(View<const std::uint8_t>{}, [&] {
-    const auto bytes = trie_at(handle).serialize();
-    void* copy = std::malloc(bytes.size());
-    if (!copy) throw std::bad_alloc();
-    std::memcpy(copy, bytes.data(), bytes.size());
-    return View<const std::uint8_t>{static_cast<const std::uint8_t*>(copy), bytes.size()};
-  });
+  return guarded_bytes([&] { return trie_at(handle).serialize(); });
 }
 
 // The node of a prefix, or -1 when the trie does not contain it.
 double trie_find(std::uintptr_t handle, const View<const std::int32_t>& prefix) {
   const std::uint32_t node = trie_at(handle).find(prefix);
-  return node == PrefixTrie::kNoNode ? -1.0 : static_cast<double>(node);
+  return node == TokenTrie::kNoNode ? -1.0 : static_cast<double>(node);
 }
 
 // Like trie_find, but a missing prefix is an error whose message names it (-1, see lastError()).
@@ -51,10 +43,7 @@ double trie_require(std::uintptr_t handle, const View<const std::int32_t>& prefi
 }
 
 double trie_next_count(std::uintptr_t handle, double node) {
-  return guarded_or(-1.0, [&] {
-    const std::uint32_t checked = api::require_node("PrefixTrie.next", trie_at(handle), to_integer(node));
-    return static_cast<double>(trie_at(handle).child_count(checked));
-  });
+  return guarded_or(-1.0, [&] { return static_cast<double>(api::next_token_count(trie_at(handle), to_integer(node))); });
 }
 
 int trie_next_copy(std::uintptr_t handle, double node, const View<std::int32_t>& output) {
@@ -62,10 +51,7 @@ int trie_next_copy(std::uintptr_t handle, double node, const View<std::int32_t>&
 }
 
 double trie_value_count(std::uintptr_t handle, double node) {
-  return guarded_or(-1.0, [&] {
-    const std::uint32_t checked = api::require_node("PrefixTrie.values", trie_at(handle), to_integer(node));
-    return static_cast<double>(trie_at(handle).values(checked).size);
-  });
+  return guarded_or(-1.0, [&] { return static_cast<double>(api::value_count(trie_at(handle), to_integer(node))); });
 }
 
 int trie_values_copy(std::uintptr_t handle, double node, const View<std::int32_t>& output) {
@@ -121,7 +107,7 @@ EMSCRIPTEN_BINDINGS(attnkit_decoding) {
   emscripten::function("trieBuild", &trie_build);
   emscripten::function("trieDeserialize", &trie_deserialize);
   emscripten::function("trieSerialize", &trie_serialize);
-  emscripten::function("trieDestroy", &destroy<PrefixTrie>);
+  emscripten::function("trieDestroy", &destroy<TokenTrie>);
   emscripten::function("trieFind", &trie_find);
   emscripten::function("trieRequire", &trie_require);
   emscripten::function("trieNextCount", &trie_next_count);

@@ -2,6 +2,8 @@
 // ask() takes the options struct and leaves its answers in the handle for the TypeScript layer to read.
 #include <emscripten/bind.h>
 
+#include <cstdlib>
+#include <memory>
 #include <string>
 
 #include "attnkit/api/kbqa_api.hpp"
@@ -15,8 +17,21 @@ using api::KbqaSession;
 
 KbqaSession& kbqa_at(std::uintptr_t handle) { return object_at<KbqaSession>(handle); }
 
-std::uintptr_t kbqa_create(const api::ModelFiles& model, const View<const std::uint8_t>& kb) {
-  return guarded_handle([&] { return api::load_kbqa(model, kb); });
+// layout: 0 compact, 1 flat (pipelines::TrieLayout).
+std::uintptr_t kbqa_create(const api::ModelFiles& model, const View<const std::uint8_t>& kb, int layout) {
+  return guarded_handle([&] { return api::load_kbqa(model, kb, static_cast<pipelines::TrieLayout>(layout)); });
+}
+
+// Takes ownership of `index`, which the caller malloc'ed (freed here, also on failure): the KB is read in
+// place, without a second copy of a file that may be tens of megabytes.
+std::uintptr_t kbqa_open(const api::ModelFiles& model, const View<const std::uint8_t>& index, const std::string& name) {
+  std::shared_ptr<const void> owner(index.data, [](const void* bytes) { std::free(const_cast<void*>(bytes)); });
+  return guarded_handle([&] { return api::open_kbqa(model, std::move(owner), index, name); });
+}
+
+// The KB index file's bytes (see guarded_bytes).
+View<const std::uint8_t> kbqa_index(std::uintptr_t handle) {
+  return guarded_bytes([&] { return api::kbqa_index(kbqa_at(handle)); });
 }
 
 // The number of answers to a UTF-8 question, or -1 (see lastError()).
@@ -64,6 +79,8 @@ EMSCRIPTEN_BINDINGS(attnkit_kbqa) {
       .field("lengthPenalty", &api::AskArgs::length_penalty)
       .field("mutualInformation", &api::AskArgs::mutual_information);
   emscripten::function("kbqaCreate", &kbqa_create);
+  emscripten::function("kbqaOpen", &kbqa_open);
+  emscripten::function("kbqaIndex", &kbqa_index);
   emscripten::function("kbqaDestroy", &destroy<KbqaSession>);
   emscripten::function("kbqaAsk", &kbqa_ask);
   emscripten::function("kbqaAnswer", &kbqa_answer);

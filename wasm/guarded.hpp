@@ -2,8 +2,14 @@
 // and the conversion of owned C++ objects into handles (addresses) for the TypeScript wrappers.
 #pragma once
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <memory>
+#include <new>
+#include <vector>
+
+#include "attnkit/core/view.hpp"
 
 #include "last_error.hpp"
 
@@ -33,6 +39,19 @@ int guarded(Body&& body) {
 template <typename Create>
 std::uintptr_t guarded_handle(Create&& create) {
   return guarded_or(std::uintptr_t{0}, [&] { return reinterpret_cast<std::uintptr_t>(create().release()); });
+}
+
+// Bytes made in C++ handed to JavaScript: a malloc'ed copy ({ address, count }) the caller frees; {0, 0} when
+// `make` throws (see last_error()).
+template <typename Make>
+View<const std::uint8_t> guarded_bytes(Make&& make) {
+  return guarded_or(View<const std::uint8_t>{}, [&] {
+    const std::vector<std::uint8_t> bytes = make();
+    void* copy = std::malloc(bytes.size());
+    if (!copy) throw std::bad_alloc();
+    std::memcpy(copy, bytes.data(), bytes.size());
+    return View<const std::uint8_t>{static_cast<const std::uint8_t*>(copy), bytes.size()};
+  });
 }
 
 template <typename T>

@@ -16,7 +16,7 @@ export async function startKbqaPanel(worker) {
   const status = $('kbqa-status');
   try {
     const { result: { size }, ms } = await worker.loadKbqa({ onProgress: showProgress($('kbqa-progress'), status, 'KBQA model and KB') });
-    status.textContent = `Ready: ${size.toLocaleString('en')} triples, tries built in ${ms.toFixed(0)} ms.`;
+    status.textContent = `Ready: ${size.toLocaleString('en')} triples; model and KB index loaded in ${ms.toFixed(0)} ms.`;
   } catch (error) {
     status.className = 'error';
     status.textContent = plainError(error);

@@ -13,26 +13,35 @@ function randomSequences(count, vocab, seed) {
   });
 }
 
-export function benchTrie({ count = 1_000_000, vocab = 21128, lookups = 200_000 } = {}) {
+// Both layouts on the same sequences and probes, side by side: bytes per node and next() per second.
+export function benchTrie({ count = 1_000_000, vocab = 21128, lookups = 200_000, runs = 5 } = {}) {
   const sequences = randomSequences(count, vocab, 11);
-  // The first build pays for growing WASM memory (first touches of fresh pages); a later one reuses it.
-  let start = performance.now();
-  PrefixTrie.from(sequences).dispose();
-  const firstBuildMs = performance.now() - start;
-  start = performance.now();
-  const trie = PrefixTrie.from(sequences);
-  const buildMs = performance.now() - start;
   const probes = Array.from({ length: lookups }, (_, i) => {
     const seq = sequences[(i * 7919) % count];
     return seq.subarray(0, 1 + (i % seq.length));
   });
-  const lookupStart = performance.now();
-  for (const prefix of probes) trie.next(prefix);
-  const lookupMs = performance.now() - lookupStart;
-  const row = { name: `trie of ${count} sequences`, firstBuildMs, buildMs, nodes: trie.nodeCount, bytesPerNode: trie.byteLength / trie.nodeCount,
-    megabytes: trie.byteLength / 2 ** 20, nextPerSecond: lookups / (lookupMs / 1000) };
-  trie.dispose();
-  return [row];
+  const rows = [];
+  for (const layout of ['flat', 'compact']) {
+    // The first build pays for growing WASM memory (first touches of fresh pages); a later one reuses it.
+    let start = performance.now();
+    PrefixTrie.from(sequences, undefined, { layout }).dispose();
+    const firstBuildMs = performance.now() - start;
+    start = performance.now();
+    const trie = PrefixTrie.from(sequences, undefined, { layout });
+    const buildMs = performance.now() - start;
+    const times = [];
+    for (let r = 0; r < runs; ++r) {
+      const lookupStart = performance.now();
+      for (const prefix of probes) trie.next(prefix);
+      times.push(performance.now() - lookupStart);
+    }
+    rows.push({ name: `${layout} trie of ${count} sequences`, firstBuildMs, buildMs, nodes: trie.nodeCount,
+      bytesPerNode: trie.byteLength / trie.nodeCount, megabytes: trie.byteLength / 2 ** 20,
+      nextPerSecond: lookups / (median(times) / 1000) });
+    trie.dispose();
+  }
+  rows[1].nextSlowdown = rows[0].nextPerSecond / rows[1].nextPerSecond;
+  return rows;
 }
 
 export function benchConstrainedStep({ vocab = 21128, beams = 4, entries = 20_000, runs = 15 } = {}) {

@@ -171,7 +171,7 @@ TEST(ApiBuffers, NerAndKbqaCopiesRejectBuffersOneElementShort) {
   const std::string kbqa_dir = std::string(ATTNKIT_FIXTURES_DIR) + "/tiny-kbqa/";
   const std::string config = read_file(kbqa_dir + "config.json"), weights = read_file(kbqa_dir + "model.safetensors"),
                     vocab = read_file(kbqa_dir + "vocab.txt"), kb = read_file(kbqa_dir + "kb.txt");
-  auto kbqa = api::load_kbqa({bytes(config), bytes(weights), bytes(vocab)}, bytes(kb));
+  auto kbqa = api::load_kbqa({bytes(config), bytes(weights), bytes(vocab)}, bytes(kb), pipelines::TrieLayout::kCompact);
   const std::vector<std::int32_t> source = {2, 5, 3}, target = {6, 7};
   std::vector<float> log_probs(target.size() * kbqa->kbqa.model().vocab_size() - 1);
   expect_too_small([&] { api::kbqa_log_probs(*kbqa, const_view(source), const_view(target), view(log_probs)); },

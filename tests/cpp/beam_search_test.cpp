@@ -16,7 +16,7 @@ using decoding::Hypothesis;
 
 constexpr std::int32_t kEos = 0;
 
-std::vector<FinishedHypothesis> run(const api::BeamArgs& args, const decoding::PrefixTrie* trie, unsigned salt) {
+std::vector<FinishedHypothesis> run(const api::BeamArgs& args, const decoding::TokenTrie* trie, unsigned salt) {
   auto search = api::beam_search(args, trie);
   std::vector<float> lp;
   while (!search->done()) {

@@ -1,12 +1,17 @@
 // Random tries and a deterministic pseudo-model for the decoding tests.
 #pragma once
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <cstdint>
+#include <map>
 #include <random>
+#include <set>
 #include <vector>
 
 #include "attnkit/core/view.hpp"
 #include "attnkit/decoding/prefix_trie.hpp"
+#include "attnkit/decoding/token_trie.hpp"
 
 namespace attnkit::test {
 
@@ -34,6 +39,42 @@ inline Sequences random_sequences(std::size_t count, int min_len, int max_len, i
     s.values.push_back(static_cast<std::int32_t>(1000 + i));
   }
   return s;
+}
+
+// A trie against the naive model of its sequences: for every prefix of every entry, the next tokens
+// (ascending, each child() agreeing) and the values of the entries ending there (duplicates keep every
+// value, in input order).
+inline void expect_same_as_naive(const decoding::TokenTrie& trie, const Sequences& s) {
+  using Seq = std::vector<std::int32_t>;
+  std::map<Seq, std::set<std::int32_t>> next;
+  std::map<Seq, Seq> values;
+  for (std::size_t i = 0; i < s.items.size(); ++i) {
+    for (std::size_t k = 0; k <= s.items[i].size(); ++k) {
+      auto& n = next[Seq(s.items[i].begin(), s.items[i].begin() + static_cast<std::ptrdiff_t>(k))];
+      if (k < s.items[i].size()) n.insert(s.items[i][k]);
+    }
+    values[s.items[i]].push_back(s.values[i]);
+  }
+  std::vector<decoding::TrieBranch> branches;
+  Seq found;
+  for (const auto& [prefix, tokens] : next) {
+    const std::uint32_t node = trie.find({prefix.data(), prefix.size()});
+    ASSERT_NE(node, decoding::TokenTrie::kNoNode);
+    trie.branches(node, branches);
+    Seq allowed;
+    for (const auto& b : branches) {
+      allowed.push_back(b.token);
+      EXPECT_EQ(trie.child(node, b.token), b.node);
+    }
+    ASSERT_EQ(allowed, Seq(tokens.begin(), tokens.end()));
+    EXPECT_EQ(trie.has_children(node), !tokens.empty());
+    const auto entry = values.find(prefix);
+    ASSERT_EQ(trie.is_complete(node), entry != values.end());
+    trie.values(node, found);
+    EXPECT_EQ(found, entry == values.end() ? Seq{} : entry->second);
+  }
+  EXPECT_EQ(trie.entry_count(), values.size());
+  EXPECT_EQ(trie.node_count(), next.size());
 }
 
 // log p(token | prefix): log-softmax of pseudo-random logits seeded by the prefix (deterministic).

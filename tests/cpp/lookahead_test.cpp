@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "attnkit/decoding/lookahead.hpp"
+#include "attnkit/decoding/prefix_trie.hpp"
 
 namespace attnkit {
 namespace {

@@ -1,5 +1,5 @@
-// libFuzzer target: PrefixTrie::deserialize on arbitrary bytes must either throw attnkit::Error or give a
-// trie that every walk can traverse safely (ASan/UBSan watch the traversal). Each input is tried as is and
+// libFuzzer target: deserialising arbitrary bytes as a trie (either layout: flat PrefixTrie or CompactTrie,
+// told apart by the magic) must either throw attnkit::Error or give a trie that every walk can traverse safely (ASan/UBSan watch the traversal). Each input is tried as is and
 // with its trailing checksum recomputed, so mutations reach the structural checks behind the checksum.
 #include <cstddef>
 #include <cstdint>
@@ -14,16 +14,19 @@ namespace {
 void deserialize_and_walk(const std::uint8_t* data, std::size_t size) {
   try {
     const auto trie = attnkit::api::deserialize_trie({data, size});
-    std::size_t visited = 0, values = 0;
+    std::size_t visited = 0;
+    std::vector<attnkit::decoding::TrieBranch> branches;
+    std::vector<std::int32_t> values;
     for (std::uint32_t node = 0; node < trie->node_count(); ++node) {
-      const auto next = trie->next_tokens(node);
-      for (std::size_t i = 0; i < next.size; ++i) {
-        if (trie->child(node, next.data[i]) != trie->first_child(node) + i) __builtin_trap();
+      trie->branches(node, branches);
+      for (const auto& b : branches) {
+        if (b.node <= node || trie->child(node, b.token) != b.node) __builtin_trap();
         ++visited;
       }
-      values += trie->values(node).size;
+      trie->values(node, values);
+      if (values.empty() == trie->is_complete(node)) __builtin_trap();
     }
-    if (visited + 1 != trie->node_count() || values != trie->value_count()) __builtin_trap();
+    if (visited + 1 != trie->node_count()) __builtin_trap();
     const auto again = trie->serialize();
     if (again.size() != size) __builtin_trap();
   } catch (const attnkit::Error&) {

@@ -1,6 +1,6 @@
-// The bundled default KBQA model and KB (web/models/kbqa-kgclue → dist/models/kbqa-kgclue): KBQA.load()
-// with no argument, parity with the PyTorch reference the trainer wrote (fp16 weights evaluated in fp32),
-// and answers on KgCLUE dev questions.
+// The bundled default KBQA model and KB (web/models/kbqa-kgclue → dist/models/kbqa-kgclue, the KB as its
+// prebuilt index): KBQA.load() with no argument, parity with the PyTorch reference the trainer wrote (fp16
+// weights evaluated in fp32), answers on KgCLUE dev questions, and the same answers as the flat tries.
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { KBQA, init } from '../../dist/index.js';
@@ -42,4 +42,18 @@ describe('the bundled KgCLUE model and KB', () => {
     }
     expect(right).toBeGreaterThanOrEqual(90);
   });
+
+  it('the shipped compact index answers 200 dev questions exactly as flat tries built from kb.txt, in every mode', async () => {
+    const flat = await KBQA.load({ kb: readFileSync(new URL('kb.txt', modelDir), 'utf8'), trie: 'flat' });
+    expect(kbqa.trieBytes * 6).toBeLessThan(flat.trieBytes);
+    let compared = 0;
+    for (const row of dev.slice(100, 300)) {
+      for (const mode of ['triple', 'subject', 'open-predicate']) {
+        expect(kbqa.ask(row.question, { beams: 4, topK: 2, mode })).toEqual(flat.ask(row.question, { beams: 4, topK: 2, mode }));
+        ++compared;
+      }
+    }
+    expect(compared).toBe(600);
+    flat.dispose();
+  }, 120_000);
 });

@@ -28,7 +28,7 @@ describe('npm pack', () => {
     for (const needed of ['dist/attnkit.wasm', 'dist/attnkit.mjs', 'dist/index.js', 'dist/index.d.ts', 'package.json', 'README.md',
       'dist/models/ner-cluener/config.json', 'dist/models/ner-cluener/model.safetensors', 'dist/models/ner-cluener/vocab.txt',
       'dist/models/kbqa-kgclue/config.json', 'dist/models/kbqa-kgclue/model.safetensors', 'dist/models/kbqa-kgclue/vocab.txt',
-      'dist/models/kbqa-kgclue/kb.txt', 'dist/worker.js', 'dist/worker-client.d.ts']) {
+      'dist/models/kbqa-kgclue/kb.attnkit', 'dist/worker.js', 'dist/worker-client.d.ts']) {
       expect(files).toContain(needed);
     }
     expect(files.filter((f) => f.startsWith('src/') || f.startsWith('build/') || f.endsWith('.symbols'))).toEqual([]);
@@ -83,17 +83,20 @@ const h: Float64Array = entropy(x.fill(0.25), { rows: 2 });
 const { probs, gamma } = entropyNormalize(x, 0.5, { rows: 2 });
 const lambda: number = entropyInvariantScale(1024, 64, { trainLen: 512 });
 const trie = PrefixTrie.from([[1, 2], [1, 3]]);
+const compactTrie = PrefixTrie.from([[1, 2]], [7], { layout: 'compact' });
 const best: BeamResult[] = beamSearchSync(() => new Float32Array(4), { vocabSize: 4, eosId: 0, trie, beams: 2 });
 const later: Promise<BeamResult[]> = beamSearch(async () => new Float32Array(4), { vocabSize: 4, eosId: 0 });
 const ner = await NER.load({ onProgress: (loaded: number, total: number) => {} });
 const entities: Entity[] = ner.extract('浙商银行');
 const kbqa = await KBQA.load({ kb: [['北京', '别名', '京']] });
 const answers: Answer[] = kbqa.ask('北京的别名', { beams: 4, topK: 2, mode: 'open-predicate' });
+const index: Uint8Array = kbqa.index();
+const fromIndex = await KBQA.load({ kb: { index }, trie: 'compact' });
 const worker = new AttnkitWorker();
 const timed: Promise<Timed<Entity[]>> = worker.extract('x');
 const isError: boolean = new AttnkitError('x') instanceof Error;
 const code: AttnkitErrorCode = new AttnkitError('x', 'not-found').code;
-console.log(bytes, c, w, h, probs, gamma, lambda, best, later, entities, answers, timed, isError, code);
+console.log(bytes, c, w, h, probs, gamma, lambda, best, later, entities, answers, timed, isError, code, compactTrie, fromIndex);
 `);
     const tsc = join(root, 'node_modules/typescript/bin/tsc');
     execFileSync('node', [tsc, '-p', app], { cwd: app, encoding: 'utf8' });

@@ -71,7 +71,8 @@ export interface AttnkitWasmModule {
   entropy(args: EntropyArgs): number;
   entropyNormalize(args: EntropyNormalizeArgs): number;
 
-  trieBuild(tokens: View, lengths: View, values: View): number;
+  /** layout: 0 compact, 1 flat. */
+  trieBuild(tokens: View, lengths: View, values: View, layout: number): number;
   trieDeserialize(bytes: View): number;
   trieSerialize(handle: number): View;
   trieDestroy(handle: number): void;
@@ -102,7 +103,10 @@ export interface AttnkitWasmModule {
   nerLabelCount(handle: number): number;
   nerLabel(handle: number, index: number): string;
 
-  kbqaCreate(model: ModelFiles, kb: View): number;
+  /** layout: 0 compact, 1 flat. */
+  kbqaCreate(model: ModelFiles, kb: View, layout: number): number;
+  kbqaOpen(model: ModelFiles, index: View, name: string): number;
+  kbqaIndex(handle: number): View;
   kbqaDestroy(handle: number): void;
   kbqaAsk(handle: number, question: View, args: AskArgs): number;
   kbqaAnswer(handle: number, index: number): AnswerRecord | undefined;

@@ -1,11 +1,11 @@
 // PrefixTrie (compact, serialisable) and beam search, optionally constrained by a trie.
 import type { AttnkitWasmModule } from './attnkit.mjs';
 import { AttnkitError } from './errors.js';
-import { failedCount, failedHandle, HeapScope, moduleError, withHeap } from './heap.js';
+import { failedCount, failedHandle, HeapScope, takeBytes, withHeap } from './heap.js';
 import { loadedModule } from './loader.js';
 import { checkOptions, optionKeys } from './options.js';
 import { OwnedHandle } from './owned.js';
-import { requireFiniteNumber, requireFloat32Array, requireSize, toInt32Array } from './validate.js';
+import { requireChoice, requireFiniteNumber, requireFloat32Array, requireSize, toInt32Array } from './validate.js';
 
 type TokenIds = Int32Array | readonly number[];
 
@@ -15,8 +15,21 @@ function tokenIds(where: string, name: string, value: unknown): Int32Array {
 }
 
 /**
- * A prefix trie over token-id sequences, each complete sequence carrying a value (e.g. a KB row).
- * Stored as flat arrays in WASM memory (12 bytes per node). Call dispose() when done.
+ * How a trie is stored in WASM memory: 'flat' (default) as arrays, 12 bytes a node, the fastest lookups;
+ * 'compact' succinct (LOUDS, bit-packed labels and values), about 2–3 bytes a node. Same nodes, answers
+ * and serialize() round trip; a compact trie suits large, immutable sets (a knowledge base's entries).
+ */
+export type TrieLayout = 'compact' | 'flat';
+export const TRIE_LAYOUTS: readonly TrieLayout[] = ['compact', 'flat'];  // in decoding::TrieLayout order
+
+export interface TrieOptions {
+  layout?: TrieLayout;
+}
+const TRIE_KEYS = optionKeys<TrieOptions>()('layout');
+
+/**
+ * A prefix trie over token-id sequences, each complete sequence carrying a value (e.g. a KB row), in WASM
+ * memory ('flat' or 'compact' layout). Call dispose() when done.
  */
 export class PrefixTrie extends OwnedHandle {
   private constructor(mod: AttnkitWasmModule, handle: number) {
@@ -25,9 +38,11 @@ export class PrefixTrie extends OwnedHandle {
   }
 
   /** Builds from sequences (any order, duplicates allowed); values default to each sequence's index. */
-  static from(sequences: readonly TokenIds[], values?: TokenIds): PrefixTrie {
+  static from(sequences: readonly TokenIds[], values?: TokenIds, options: TrieOptions = {}): PrefixTrie {
     const where = 'PrefixTrie.from';
     const mod = loadedModule(where);
+    checkOptions(where, options, TRIE_KEYS);
+    const layout = TRIE_LAYOUTS.indexOf(requireChoice(where, 'layout', options.layout ?? 'flat', TRIE_LAYOUTS));
     if (!Array.isArray(sequences)) throw new AttnkitError(`${where}: sequences must be an array of token-id arrays`);
     const lengths = new Int32Array(sequences.length);
     let total = 0;
@@ -45,7 +60,7 @@ export class PrefixTrie extends OwnedHandle {
     });
     const valueArray = values === undefined ? new Int32Array(0) : tokenIds(where, 'values', values);
     const handle = withHeap(mod, where, (heap) =>
-      heap.checked(mod.trieBuild(heap.view(tokens), heap.view(lengths), heap.view(valueArray)), failedHandle));
+      heap.checked(mod.trieBuild(heap.view(tokens), heap.view(lengths), heap.view(valueArray), layout), failedHandle));
     return new PrefixTrie(mod, handle);
   }
 
@@ -61,12 +76,7 @@ export class PrefixTrie extends OwnedHandle {
   /** Versioned, checksummed bytes (e.g. to cache a KB trie). */
   serialize(): Uint8Array {
     const where = 'PrefixTrie.serialize';
-    const handle = this.handle(where);
-    const { address, count } = this.mod.trieSerialize(handle);
-    if (address === 0) throw moduleError(this.mod);
-    const bytes = this.mod.HEAPU8.slice(address, address + count);
-    this.mod._free(address);
-    return bytes;
+    return takeBytes(this.mod, this.mod.trieSerialize(this.handle(where)));
   }
 
   /** Token ids allowed after `prefix`, ascending; throws when no entry starts with `prefix`. */

@@ -29,6 +29,19 @@ export class HeapScope {
     return { address, count: values.length };
   }
 
+  /**
+   * Copies `bytes` in for a binding that takes the copy over (and frees it, also when it fails): the
+   * scope does not free it. For large files the binding reads in place.
+   */
+  adopted(bytes: Uint8Array): View {
+    const address = this.alloc(bytes.byteLength);
+    if (address !== 0) {
+      this.addresses.pop();  // the last alloc's: now the binding's to free
+      this.mod.HEAPU8.set(bytes, address);
+    }
+    return { address, count: bytes.length };
+  }
+
   /** Reserves room for `count` elements of `bytesPerElement` bytes and returns the binding's view of it. */
   output(count: number, bytesPerElement = 4): View {
     return { address: this.alloc(count * bytesPerElement), count };
@@ -60,6 +73,14 @@ export class HeapScope {
 /** The error the module recorded for its last failed call. */
 export function moduleError(mod: AttnkitWasmModule): AttnkitError {
   return new AttnkitError(mod.lastError(), errorCode(mod.lastErrorCode()));
+}
+
+/** Bytes a binding malloc'ed for JavaScript ({ address, count }; address 0 = failed): copied out, then freed. */
+export function takeBytes(mod: AttnkitWasmModule, made: { address: number; count: number }): Uint8Array {
+  if (made.address === 0) throw moduleError(mod);
+  const bytes = mod.HEAPU8.slice(made.address, made.address + made.count);
+  mod._free(made.address);
+  return bytes;
 }
 
 export const failedHandle = (handle: number): boolean => handle === 0;

@@ -14,6 +14,7 @@ export {
 } from './entropy.js';
 export {
   PrefixTrie, beamSearch, beamSearchSync, type StepFunction, type BeamSearchOptions, type BeamResult,
+  type TrieLayout, type TrieOptions,
 } from './decoding.js';
 export { NER, type Entity, type ExtractOptions } from './ner.js';
 export { KBQA, type Answer, type AskOptions, type KbqaMode, type KbqaLoadOptions, type KnowledgeSource, type TripleInput } from './kbqa.js';

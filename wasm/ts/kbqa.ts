@@ -2,8 +2,9 @@
 // bundled KgCLUE model and KB by default), then ask(question) → [{ subject, predicate, object, score }].
 // Decoding is beam search constrained by a prefix trie of the KB, so every answer is a KB entry.
 import type { AttnkitWasmModule } from './attnkit.mjs';
+import { TRIE_LAYOUTS, type TrieLayout } from './decoding.js';
 import { AttnkitError } from './errors.js';
-import { failedCount, failedHandle, moduleError, withHeap } from './heap.js';
+import { failedCount, failedHandle, moduleError, takeBytes, withHeap } from './heap.js';
 import { init, loadedModule } from './loader.js';
 import {
   checkModelSource, FETCH_KEYS, type FetchOptions, type ModelSource, directoryUrl, loadModelFiles, modelFileViews,
@@ -52,16 +53,29 @@ const ASK_KEYS = optionKeys<AskOptions>()('beams', 'topK', 'mode', 'lookahead', 
 
 export type TripleInput = readonly [string, string, string] | { subject: string; predicate: string; object: string };
 
-/** KB text ("S ||| P ||| O" a line), { url } of such a file, or triples. */
-export type KnowledgeSource = string | { url: string | URL } | readonly TripleInput[];
+/**
+ * KB text ("S ||| P ||| O" a line), { url } of such a file, triples, or { index } a prebuilt KB index
+ * (`attnkit-cli build-kb`, or KBQA.index()): its URL or bytes, opened without tokenizing anything.
+ */
+export type KnowledgeSource = string | { url: string | URL } | readonly TripleInput[] |
+  { index: string | URL | Uint8Array | ArrayBuffer };
+
 
 export interface KbqaLoadOptions extends FetchOptions {
   /** The seq2seq model directory (default: the bundled KgCLUE model). */
   model?: ModelSource;
-  /** The knowledge base (default: kb.txt in the model directory; for the bundled model, the KgCLUE triples). */
+  /**
+   * The knowledge base. Default: the model directory's kb.attnkit (a prebuilt index, as the bundled model
+   * ships its KgCLUE triples), else its kb.txt.
+   */
   kb?: KnowledgeSource;
+  /**
+   * How the tries of a KB given as text are held: 'compact' (default; 6.4× smaller than 'flat' on KgCLUE)
+   * or 'flat'. Answers are identical. An index is always compact.
+   */
+  trie?: TrieLayout;
 }
-const LOAD_KEYS = optionKeys<KbqaLoadOptions>()('model', 'kb', ...FETCH_KEYS);
+const LOAD_KEYS = optionKeys<KbqaLoadOptions>()('model', 'kb', 'trie', ...FETCH_KEYS);
 
 const DEFAULT_MODEL = new URL('./models/kbqa-kgclue/', import.meta.url);
 const encoder = new TextEncoder();
@@ -79,21 +93,47 @@ function tripleLine(where: string, triple: TripleInput, index: number): string {
   return fields.join(' ||| ');
 }
 
-async function knowledgeText(where: string, kb: KnowledgeSource | undefined, defaultUrl: URL,
-                             fetchOptions: FetchOptions): Promise<string> {
-  if (typeof kb === 'string') return kb;
-  if (Array.isArray(kb)) return kb.map((t, i) => tripleLine(where, t, i)).join('\n');
-  if (kb === undefined || (typeof kb === 'object' && kb !== null && 'url' in kb)) {
-    const url = kb === undefined ? new URL('kb.txt', defaultUrl) : new URL(String(kb.url), defaultUrl);
-    return new TextDecoder().decode(await readBytes(where, url, fetchOptions));
-  }
-  throw new AttnkitError(`${where}: kb must be KB text, { url }, or an array of triples`);
+/** The KB's bytes: text, or an index file (`name` says which, for messages). */
+interface KnowledgeBytes {
+  bytes: Uint8Array;
+  index?: string;
 }
 
-/** Where kb.txt is looked for when no kb is given: the model's directory (the bundled one by default). */
-function modelDirectory(model: ModelSource | undefined): URL {
-  return directoryUrl(model?.url ?? DEFAULT_MODEL, DEFAULT_MODEL);
+async function knowledgeBytes(where: string, kb: KnowledgeSource | undefined, model: ModelSource | undefined,
+                              fetchOptions: FetchOptions): Promise<KnowledgeBytes> {
+  const directory = directoryUrl(model?.url ?? DEFAULT_MODEL, DEFAULT_MODEL);
+  if (typeof kb === 'string') return { bytes: encoder.encode(kb) };
+  if (Array.isArray(kb)) return { bytes: encoder.encode(kb.map((t, i) => tripleLine(where, t, i)).join('\n')) };
+  if (kb === undefined) {
+    // The model directory's KB: its prebuilt index (the bundled model ships one), else its text.
+    // A server that answers a missing file with its index.html (SPA fallback) counts as not having it.
+    const url = new URL('kb.attnkit', directory);
+    try {
+      const bytes = await readBytes(where, url, fetchOptions);
+      if (INDEX_MAGIC.every((c, i) => bytes[i] === c.charCodeAt(0))) return { bytes, index: url.href };
+    } catch (error) {
+      if (!(error instanceof AttnkitError && error.code === 'not-found')) throw error;
+    }
+  }
+  if (typeof kb === 'object' && kb !== null && 'index' in kb) {
+    checkOptions(where, kb, INDEX_KEYS, 'kb');
+    const { index } = kb;
+    if (index instanceof Uint8Array) return { bytes: index, index: 'kb.index' };
+    if (index instanceof ArrayBuffer) return { bytes: new Uint8Array(index), index: 'kb.index' };
+    if (typeof index !== 'string' && !(index instanceof URL)) {
+      throw new AttnkitError(`${where}: kb.index must be a URL or the index file's bytes`);
+    }
+    const url = new URL(String(index), directory);
+    return { bytes: await readBytes(where, url, fetchOptions), index: url.href };
+  }
+  if (kb === undefined || (typeof kb === 'object' && kb !== null && 'url' in kb)) {  // KB text
+    const url = kb === undefined ? new URL('kb.txt', directory) : new URL(String(kb.url), directory);
+    return { bytes: await readBytes(where, url, fetchOptions) };
+  }
+  throw new AttnkitError(`${where}: kb must be KB text, { url }, an array of triples, or { index }`);
 }
+const INDEX_KEYS = optionKeys<{ index: unknown }>()('index');
+const INDEX_MAGIC = [...'ATKKBIX1'];  // a KB index file's first bytes (src/attnkit/pipelines/kb_index.cpp)
 
 export class KBQA extends OwnedHandle {
   /** Triples in the knowledge base. */
@@ -122,12 +162,20 @@ export class KBQA extends OwnedHandle {
     await init();
     const mod = loadedModule(where);
     const [modelProgress, kbProgress] = progressSum(options.onProgress, 2);
-    const [files, kbText] = await Promise.all([
+    const layout = TRIE_LAYOUTS.indexOf(requireChoice(where, 'trie', options.trie ?? 'compact', TRIE_LAYOUTS));
+    const [files, kb] = await Promise.all([
       loadModelFiles(where, { cache: options.cache, ...options.model, onProgress: modelProgress }, DEFAULT_MODEL),
-      knowledgeText(where, options.kb, modelDirectory(options.model), { cache: options.cache, onProgress: kbProgress }),
+      knowledgeBytes(where, options.kb, options.model, { cache: options.cache, onProgress: kbProgress }),
     ]);
-    const handle = withHeap(mod, where, (heap) =>
-      heap.checked(mod.kbqaCreate(modelFileViews(heap, files), heap.view(encoder.encode(kbText))), failedHandle));
+    if (kb.index !== undefined && options.trie === 'flat') {
+      throw new AttnkitError(`${where}: trie 'flat' needs the KB as text; an index is always compact`);
+    }
+    const handle = withHeap(mod, where, (heap) => {
+      if (kb.index === undefined) return heap.checked(mod.kbqaCreate(modelFileViews(heap, files), heap.view(kb.bytes), layout), failedHandle);
+      // The index is read in place: kbqaOpen takes this copy over (and frees it, also when it fails).
+      const views = modelFileViews(heap, files);
+      return heap.checked(mod.kbqaOpen(views, heap.adopted(kb.bytes), kb.index), failedHandle);
+    });
     return new KBQA(mod, handle);
   }
 
@@ -151,6 +199,14 @@ export class KBQA extends OwnedHandle {
       if (!answer) throw moduleError(this.mod);
       return answer;
     });
+  }
+
+  /**
+   * The KB index file of this KB for this model (what `attnkit-cli build-kb` writes): pass it back as
+   * `KBQA.load({ kb: { index } })` to open the KB without tokenizing it. Compact layout only.
+   */
+  index(): Uint8Array {
+    return takeBytes(this.mod, this.mod.kbqaIndex(this.handle('KBQA.index')));
   }
 
   /**

@@ -5,12 +5,15 @@
 #include <sstream>
 
 #include "attnkit/api/checks.hpp"
+#include "attnkit/decoding/compact_trie.hpp"
+#include "attnkit/decoding/prefix_trie.hpp"
 
 namespace attnkit::api {
 
-std::unique_ptr<decoding::PrefixTrie> build_trie(View<const std::int32_t> tokens, View<const std::int32_t> lengths,
-                                                 View<const std::int32_t> values) {
+std::unique_ptr<decoding::TokenTrie> build_trie(View<const std::int32_t> tokens, View<const std::int32_t> lengths,
+                                                View<const std::int32_t> values, decoding::TrieLayout layout) {
   const char* where = "PrefixTrie.from";
+  require_known(where, "layout", layout, decoding::TrieLayout::kFlat);
   if (values.size != 0 && values.size != lengths.size)
     fail(where, ": values has ", values.size, " entries, expected one per sequence (", lengths.size, ")");
   std::vector<std::uint32_t> offsets(lengths.size + 1, 0);
@@ -29,19 +32,23 @@ std::unique_ptr<decoding::PrefixTrie> build_trie(View<const std::int32_t> tokens
     for (std::size_t i = 0; i < lengths.size; ++i) default_values[i] = static_cast<std::int32_t>(i);
     values = {default_values.data(), default_values.size()};
   }
-  return std::make_unique<decoding::PrefixTrie>(
-      decoding::PrefixTrie::build(tokens, {offsets.data(), offsets.size()}, values));
+  auto flat = decoding::PrefixTrie::build(tokens, {offsets.data(), offsets.size()}, values);
+  if (layout == decoding::TrieLayout::kCompact)
+    return std::make_unique<decoding::CompactTrie>(decoding::CompactTrie::from(flat));
+  return std::make_unique<decoding::PrefixTrie>(std::move(flat));
 }
 
-std::unique_ptr<decoding::PrefixTrie> deserialize_trie(View<const std::uint8_t> bytes) {
+std::unique_ptr<decoding::TokenTrie> deserialize_trie(View<const std::uint8_t> bytes) {
   const char* where = "PrefixTrie.deserialize";
   require_data(where, "bytes", bytes);
+  if (decoding::CompactTrie::is_serialized(bytes))
+    return std::make_unique<decoding::CompactTrie>(decoding::CompactTrie::deserialize(bytes, where));
   return std::make_unique<decoding::PrefixTrie>(decoding::PrefixTrie::deserialize(bytes, where));
 }
 
-std::uint32_t require_prefix(const char* where, const decoding::PrefixTrie& trie, View<const std::int32_t> prefix) {
+std::uint32_t require_prefix(const char* where, const decoding::TokenTrie& trie, View<const std::int32_t> prefix) {
   const std::uint32_t node = trie.find(prefix);
-  if (node == decoding::PrefixTrie::kNoNode) {
+  if (node == decoding::TokenTrie::kNoNode) {
     std::ostringstream shown;
     for (std::size_t i = 0; i < prefix.size && i < 16; ++i) shown << (i ? ", " : "") << prefix.data[i];
     if (prefix.size > 16) shown << ", …";
@@ -50,27 +57,41 @@ std::uint32_t require_prefix(const char* where, const decoding::PrefixTrie& trie
   return node;
 }
 
-std::uint32_t require_node(const char* where, const decoding::PrefixTrie& trie, long long node) {
+std::uint32_t require_node(const char* where, const decoding::TokenTrie& trie, long long node) {
   if (node < 0 || static_cast<unsigned long long>(node) >= trie.node_count())
     fail(where, ": node ", node, " is not a node of this trie (it has ", trie.node_count(), ")");
   return static_cast<std::uint32_t>(node);
 }
 
-void copy_next_tokens(const decoding::PrefixTrie& trie, long long node, View<std::int32_t> output) {
+std::size_t next_token_count(const decoding::TokenTrie& trie, long long node) {
+  std::vector<decoding::TrieBranch> branches;
+  trie.branches(require_node("PrefixTrie.next", trie, node), branches);
+  return branches.size();
+}
+
+std::size_t value_count(const decoding::TokenTrie& trie, long long node) {
+  std::vector<std::int32_t> values;
+  trie.values(require_node("PrefixTrie.values", trie, node), values);
+  return values.size();
+}
+
+void copy_next_tokens(const decoding::TokenTrie& trie, long long node, View<std::int32_t> output) {
   const char* where = "PrefixTrie.next";
-  const auto next = trie.next_tokens(require_node(where, trie, node));
-  require_size(where, "output", output, next.size, "the node's child count");
-  std::copy(next.data, next.data + next.size, output.data);
+  std::vector<decoding::TrieBranch> branches;
+  trie.branches(require_node(where, trie, node), branches);
+  require_size(where, "output", output, branches.size(), "the node's child count");
+  for (std::size_t i = 0; i < branches.size(); ++i) output.data[i] = branches[i].token;
 }
 
-void copy_values(const decoding::PrefixTrie& trie, long long node, View<std::int32_t> output) {
+void copy_values(const decoding::TokenTrie& trie, long long node, View<std::int32_t> output) {
   const char* where = "PrefixTrie.values";
-  const auto values = trie.values(require_node(where, trie, node));
-  require_size(where, "output", output, values.size, "the entry's value count");
-  std::copy(values.data, values.data + values.size, output.data);
+  std::vector<std::int32_t> values;
+  trie.values(require_node(where, trie, node), values);
+  require_size(where, "output", output, values.size(), "the entry's value count");
+  std::copy(values.begin(), values.end(), output.data);
 }
 
-std::unique_ptr<decoding::BeamSearch> beam_search(const BeamArgs& args, const decoding::PrefixTrie* trie) {
+std::unique_ptr<decoding::BeamSearch> beam_search(const BeamArgs& args, const decoding::TokenTrie* trie) {
   const char* where = "beamSearch";
   require_positive(where, "beams", args.beams);
   require_positive(where, "maxLength", args.max_length);

@@ -7,26 +7,31 @@
 
 #include "attnkit/core/view.hpp"
 #include "attnkit/decoding/beam_search.hpp"
-#include "attnkit/decoding/prefix_trie.hpp"
+#include "attnkit/decoding/token_trie.hpp"
 
 namespace attnkit::api {
 
 // sequences: `lengths` (one per sequence, ≥ 0) over the concatenated `tokens` (each ≥ 0);
-// values: one per sequence (any int32), or empty for 0, 1, 2, ….
-std::unique_ptr<decoding::PrefixTrie> build_trie(View<const std::int32_t> tokens, View<const std::int32_t> lengths,
-                                                 View<const std::int32_t> values);
+// values: one per sequence (any int32), or empty for 0, 1, 2, …; layout: flat (PrefixTrie) or compact.
+std::unique_ptr<decoding::TokenTrie> build_trie(View<const std::int32_t> tokens, View<const std::int32_t> lengths,
+                                                View<const std::int32_t> values,
+                                                decoding::TrieLayout layout = decoding::TrieLayout::kFlat);
 
-std::unique_ptr<decoding::PrefixTrie> deserialize_trie(View<const std::uint8_t> bytes);
+// Either layout's serialize() bytes (told apart by their magic).
+std::unique_ptr<decoding::TokenTrie> deserialize_trie(View<const std::uint8_t> bytes);
 
 // The node of `prefix`; a not-found attnkit::Error naming the prefix when the trie does not contain it.
-std::uint32_t require_prefix(const char* where, const decoding::PrefixTrie& trie, View<const std::int32_t> prefix);
+std::uint32_t require_prefix(const char* where, const decoding::TokenTrie& trie, View<const std::int32_t> prefix);
 
 // A node id from the caller, checked to be one of the trie's nodes.
-std::uint32_t require_node(const char* where, const decoding::PrefixTrie& trie, long long node);
+std::uint32_t require_node(const char* where, const decoding::TokenTrie& trie, long long node);
 
-// The tokens allowed after `node` (output: child_count values), and the values of the entry `node`.
-void copy_next_tokens(const decoding::PrefixTrie& trie, long long node, View<std::int32_t> output);
-void copy_values(const decoding::PrefixTrie& trie, long long node, View<std::int32_t> output);
+// How many tokens are allowed after `node` and how many values its entry has; then copies of them
+// (output sized exactly so).
+std::size_t next_token_count(const decoding::TokenTrie& trie, long long node);
+std::size_t value_count(const decoding::TokenTrie& trie, long long node);
+void copy_next_tokens(const decoding::TokenTrie& trie, long long node, View<std::int32_t> output);
+void copy_values(const decoding::TokenTrie& trie, long long node, View<std::int32_t> output);
 
 struct BeamArgs {
   long long beams = 4, max_length = 32, top_k = 4, vocab_size = 0, eos_id = 0;
@@ -35,7 +40,7 @@ struct BeamArgs {
 };
 
 // Checks the options (and that a constraining trie is non-empty and fits the vocabulary's ids).
-std::unique_ptr<decoding::BeamSearch> beam_search(const BeamArgs& args, const decoding::PrefixTrie* trie);
+std::unique_ptr<decoding::BeamSearch> beam_search(const BeamArgs& args, const decoding::TokenTrie* trie);
 
 // Total tokens over the live hypotheses, and a copy of them: lengths (one per hypothesis) and their tokens
 // concatenated (exactly live_token_count values).

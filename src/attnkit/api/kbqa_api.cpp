@@ -30,13 +30,31 @@ pipelines::KbqaOptions checked_options(const AskArgs& args) {
 
 }  // namespace
 
-std::unique_ptr<KbqaSession> load_kbqa(const ModelFiles& model, View<const std::uint8_t> kb) {
+std::unique_ptr<KbqaSession> load_kbqa(const ModelFiles& model, View<const std::uint8_t> kb,
+                                       pipelines::TrieLayout layout) {
   require_files("KBQA.load", model);
   require_data("KBQA.load", "kb", kb);
+  require_known("KBQA.load", "trie", layout, pipelines::TrieLayout::kFlat);
   return std::make_unique<KbqaSession>(
       KbqaSession{pipelines::Kbqa(text_of(model.config), model.weights, text_of(model.vocab),
-                                  pipelines::KnowledgeBase::parse(text_of(kb))),
+                                  pipelines::KnowledgeBase::parse(text_of(kb)), layout),
                   {}});
+}
+
+std::unique_ptr<KbqaSession> open_kbqa(const ModelFiles& model, std::shared_ptr<const void> owner,
+                                       View<const std::uint8_t> index, const std::string& name) {
+  require_files("KBQA.load", model);
+  require_data("KBQA.load", "kb.index", index);
+  const std::string where = "KBQA.load: " + name;
+  return std::make_unique<KbqaSession>(KbqaSession{
+      pipelines::Kbqa(text_of(model.config), model.weights, text_of(model.vocab), std::move(owner), index, where.c_str()),
+      {}});
+}
+
+std::vector<std::uint8_t> kbqa_index(const KbqaSession& session) {
+  if (session.kbqa.index().layout() != pipelines::TrieLayout::kCompact)
+    fail("KBQA.index: only a KB loaded with the compact trie layout (the default) has an index file");
+  return session.kbqa.serialize_index();
 }
 
 std::size_t kbqa_ask(KbqaSession& session, View<const std::uint8_t> question, const AskArgs& args) {

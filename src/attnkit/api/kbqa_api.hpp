@@ -19,8 +19,18 @@ struct KbqaSession {
   std::vector<pipelines::Answer> last;
 };
 
-// The model directory's three files and the KB text ("subject ||| predicate ||| object" a line).
-std::unique_ptr<KbqaSession> load_kbqa(const ModelFiles& model, View<const std::uint8_t> kb);
+// The model directory's three files and the KB text ("subject ||| predicate ||| object" a line), whose
+// tries are built in `layout`.
+std::unique_ptr<KbqaSession> load_kbqa(const ModelFiles& model, View<const std::uint8_t> kb,
+                                       pipelines::TrieLayout layout);
+
+// The same with a prebuilt KB index file, read in place while `owner` keeps `index` alive; `name` (its URL
+// or file name) is named in errors about it.
+std::unique_ptr<KbqaSession> open_kbqa(const ModelFiles& model, std::shared_ptr<const void> owner,
+                                       View<const std::uint8_t> index, const std::string& name);
+
+// The KB index file of a session's KB for its model (compact layout; what `attnkit-cli build-kb` writes).
+std::vector<std::uint8_t> kbqa_index(const KbqaSession& session);
 
 // ask()'s options as the JS API names them (beams, topK, mode, lookahead, lengthPenalty, mutualInformation).
 struct AskArgs {

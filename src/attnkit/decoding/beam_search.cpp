@@ -14,7 +14,7 @@ namespace attnkit::decoding {
 
 BeamSearch::BeamSearch(const BeamSearchOptions& options) : options_(options) {
   live_.push_back(Hypothesis{});
-  if (options_.trie && options_.trie->child_count(0) == 0 && !options_.trie->is_complete(0)) live_.clear();
+  if (options_.trie && !options_.trie->has_children(0) && !options_.trie->is_complete(0)) live_.clear();
   update_done();
 }
 
@@ -24,7 +24,7 @@ double BeamSearch::normalised(double log_prob, std::size_t length) const {
 
 void BeamSearch::add_finished(const Hypothesis& parent, double log_prob) {
   FinishedHypothesis done{parent.tokens, log_prob, normalised(log_prob, parent.tokens.size()),
-                          options_.trie ? parent.node : PrefixTrie::kNoNode};
+                          options_.trie ? parent.node : TokenTrie::kNoNode};
   const auto at = std::upper_bound(finished_.begin(), finished_.end(), done.score,
                                    [](double score, const FinishedHypothesis& h) { return score > h.score; });
   finished_.insert(at, std::move(done));
@@ -44,20 +44,19 @@ void BeamSearch::collect_candidates(const float* row, const Hypothesis& parent, 
     candidates_.push_back({parent.log_prob + lp, index, token, node});
   };
   if (options_.trie) {
-    const PrefixTrie& trie = *options_.trie;
-    const auto allowed = trie.next_tokens(parent.node);
-    const std::uint32_t first = trie.first_child(parent.node);
-    for (std::size_t i = 0; i < allowed.size; ++i) {
-      if (allowed.data[i] < 0 || static_cast<std::size_t>(allowed.data[i]) >= vocab)
-        fail(options_.where, ": the trie allows token ", allowed.data[i], ", outside the vocabulary of ", vocab);
+    const TokenTrie& trie = *options_.trie;
+    trie.branches(parent.node, branches_);
+    for (const TrieBranch& branch : branches_) {
+      if (branch.token < 0 || static_cast<std::size_t>(branch.token) >= vocab)
+        fail(options_.where, ": the trie allows token ", branch.token, ", outside the vocabulary of ", vocab);
       // The EOS id may separate fields inside entries (KBQA's S [SEP] P); only where an entry also ends
       // here would EOS mean two things.
-      if (allowed.data[i] == options_.eos_id && trie.is_complete(parent.node))
+      if (branch.token == options_.eos_id && trie.is_complete(parent.node))
         fail(options_.where, ": an entry ends where another continues with the EOS id ", options_.eos_id,
              "; EOS cannot both end and extend it");
-      propose(allowed.data[i], first + static_cast<std::uint32_t>(i));
+      propose(branch.token, branch.node);
     }
-    if (trie.is_complete(parent.node)) propose(options_.eos_id, PrefixTrie::kNoNode);
+    if (trie.is_complete(parent.node)) propose(options_.eos_id, TokenTrie::kNoNode);
     return;
   }
   // Unconstrained: only this row's best 2·beams tokens can survive the global ranking.
@@ -97,7 +96,7 @@ void BeamSearch::advance(const float* log_probs, std::size_t count) {
     if (next.size() >= options_.beams) break;
     const Hypothesis& parent = live_[c.parent];
     // EOS ends a hypothesis, except as a trie child (a separator inside entries: node is set then).
-    if (c.token == options_.eos_id && (!options_.trie || c.node == PrefixTrie::kNoNode)) {
+    if (c.token == options_.eos_id && (!options_.trie || c.node == TokenTrie::kNoNode)) {
       add_finished(parent, c.log_prob);
       continue;
     }

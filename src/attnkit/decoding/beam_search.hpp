@@ -1,4 +1,4 @@
-// Beam search over any step function, optionally constrained by a PrefixTrie (GENRE's
+// Beam search over any step function, optionally constrained by a trie (GENRE's
 // prefix_allowed_tokens_fn semantics). It is a state machine the caller drives: read live(), compute
 // log-probabilities for each live hypothesis, advance(); so the step may be C++ (the built-in models)
 // or JavaScript, even asynchronous, without calling JS from inside WebAssembly.
@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "attnkit/decoding/prefix_trie.hpp"
+#include "attnkit/decoding/token_trie.hpp"
 
 namespace attnkit::decoding {
 
@@ -19,7 +19,7 @@ struct BeamSearchOptions {
   std::int32_t eos_id = 0;
   double length_penalty = 1.0;  // finished score = Σ log p / length^length_penalty
   bool early_stopping = false;  // stop once top_k hypotheses finished, instead of when none can improve
-  const PrefixTrie* trie = nullptr;  // constrained: only trie continuations; EOS only at complete entries
+  const TokenTrie* trie = nullptr;  // constrained: only trie continuations; EOS only at complete entries
   const char* where = "beam search";  // the caller's name, used in error messages
 };
 
@@ -34,7 +34,7 @@ struct FinishedHypothesis {
   std::vector<std::int32_t> tokens;  // without EOS
   double log_prob = 0.0;
   double score = 0.0;                // length-normalised
-  std::uint32_t node = PrefixTrie::kNoNode;  // the complete trie entry (constrained mode)
+  std::uint32_t node = TokenTrie::kNoNode;  // the complete trie entry (constrained mode)
 };
 
 class BeamSearch {
@@ -64,6 +64,7 @@ class BeamSearch {
   std::vector<Hypothesis> live_;
   std::vector<FinishedHypothesis> finished_;  // kept sorted, best first, at most max(beams, top_k)
   std::vector<Candidate> candidates_;
+  std::vector<TrieBranch> branches_;  // scratch: the trie's branches from one hypothesis
   std::size_t length_ = 0;
   bool done_ = false;
 };

@@ -14,7 +14,7 @@ void extend(const std::vector<int>& row, std::int32_t token, View<const std::int
 
 }  // namespace
 
-std::vector<float> lookahead_weights(const PrefixTrie& trie, std::uint32_t node, View<const std::int32_t> prefix,
+std::vector<float> lookahead_weights(const TokenTrie& trie, std::uint32_t node, View<const std::int32_t> prefix,
                                      View<const std::int32_t> query) {
   std::vector<int> base(query.size + 1, 0), scratch;
   for (std::size_t i = 0; i < prefix.size; ++i) {
@@ -22,26 +22,26 @@ std::vector<float> lookahead_weights(const PrefixTrie& trie, std::uint32_t node,
     base.swap(scratch);
   }
   const int matched = base.back();
-  const auto allowed = trie.next_tokens(node);
-  std::vector<float> weights(allowed.size, 1.0f);
+  std::vector<TrieBranch> allowed, children;
+  trie.branches(node, allowed);
+  std::vector<float> weights(allowed.size(), 1.0f);
   // Depth-first through each child's subtree with one LCS row per depth: a node popped at depth d finds
   // its parent's row at d − 1 (siblings are popped only after the whole subtree before them). LCS only
   // grows along a path, so the best completion is the best complete node.
   struct Frame { std::uint32_t node; std::int32_t token; std::size_t depth; };
   std::vector<std::vector<int>> rows = {base};
   std::vector<Frame> stack;
-  for (std::size_t i = 0; i < allowed.size; ++i) {
+  for (std::size_t i = 0; i < allowed.size(); ++i) {
     int best = matched;
-    stack.push_back({trie.first_child(node) + static_cast<std::uint32_t>(i), allowed.data[i], 1});
+    stack.push_back({allowed[i].node, allowed[i].token, 1});
     while (!stack.empty()) {
       const Frame frame = stack.back();
       stack.pop_back();
       if (rows.size() <= frame.depth) rows.resize(frame.depth + 1);
       extend(rows[frame.depth - 1], frame.token, query, rows[frame.depth]);
       if (trie.is_complete(frame.node)) best = std::max(best, rows[frame.depth].back());
-      const auto children = trie.next_tokens(frame.node);
-      for (std::size_t c = 0; c < children.size; ++c)
-        stack.push_back({trie.first_child(frame.node) + static_cast<std::uint32_t>(c), children.data[c], frame.depth + 1});
+      trie.branches(frame.node, children);
+      for (const TrieBranch& c : children) stack.push_back({c.node, c.token, frame.depth + 1});
     }
     weights[i] = static_cast<float>(1 + best - matched);
   }

@@ -5,14 +5,14 @@
 #include <vector>
 
 #include "attnkit/core/view.hpp"
-#include "attnkit/decoding/prefix_trie.hpp"
+#include "attnkit/decoding/token_trie.hpp"
 
 namespace attnkit::decoding {
 
-// For each token the trie allows after `node` (next_tokens order): w = 1 + max over the entries below it of
+// For each token the trie allows after `node` (branches order): w = 1 + max over the entries below it of
 // LCS(entry, query) − LCS(prefix, query), where `prefix` is the path to `node`. Always ≥ 1; the seed
 // then scores p^{1/w}, i.e. log p / w.
-std::vector<float> lookahead_weights(const PrefixTrie& trie, std::uint32_t node, View<const std::int32_t> prefix,
+std::vector<float> lookahead_weights(const TokenTrie& trie, std::uint32_t node, View<const std::int32_t> prefix,
                                      View<const std::int32_t> query);
 
 }  // namespace attnkit::decoding

@@ -123,10 +123,9 @@ std::uint32_t PrefixTrie::child(std::uint32_t node, std::int32_t token) const {
   return it != end && *it == token ? static_cast<std::uint32_t>(it - labels_.data()) : kNoNode;
 }
 
-std::uint32_t PrefixTrie::find(View<const std::int32_t> prefix) const {
-  std::uint32_t node = root();
-  for (std::size_t i = 0; i < prefix.size && node != kNoNode; ++i) node = child(node, prefix.data[i]);
-  return node;
+void PrefixTrie::branches(std::uint32_t node, std::vector<TrieBranch>& out) const {
+  out.clear();
+  for (std::uint32_t c = first_child_[node]; c < first_child_[node + 1]; ++c) out.push_back({labels_[c], c});
 }
 
 std::size_t PrefixTrie::memory_bytes() const {

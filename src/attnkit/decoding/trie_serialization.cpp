@@ -3,6 +3,7 @@
 // structure, so corrupted input is an attnkit::Error and never a crash or an endless walk.
 #include <cstring>
 
+#include "attnkit/core/byte_io.hpp"
 #include "attnkit/core/error.hpp"
 #include "attnkit/decoding/prefix_trie.hpp"
 
@@ -13,53 +14,11 @@ constexpr char kMagic[8] = {'A', 'T', 'K', 'T', 'R', 'I', 'E', '1'};
 constexpr std::uint32_t kVersion = 1;
 constexpr std::size_t kHeaderBytes = 8 + 4 + 4 + 8 + 8 + 8;  // magic, version, reserved, nodes, values, entries
 
-std::uint64_t fnv1a(const std::uint8_t* data, std::size_t size) {
-  std::uint64_t hash = 0xcbf29ce484222325ULL;
-  for (std::size_t i = 0; i < size; ++i) hash = (hash ^ data[i]) * 0x100000001b3ULL;
-  return hash;
-}
-
-// Host order is little-endian on every target attnkit builds for (x86, ARM, WebAssembly).
-template <typename T>
-void put(std::vector<std::uint8_t>& out, const T& value) {
-  const auto* bytes = reinterpret_cast<const std::uint8_t*>(&value);
-  out.insert(out.end(), bytes, bytes + sizeof(T));
-}
-
-template <typename T>
-void put_array(std::vector<std::uint8_t>& out, const std::vector<T>& values) {
-  const auto* bytes = reinterpret_cast<const std::uint8_t*>(values.data());
-  out.insert(out.end(), bytes, bytes + values.size() * sizeof(T));
-}
-
-class Reader {
- public:
-  Reader(const std::uint8_t* data, std::size_t size, const char* where) : data_(data), size_(size), where_(where) {}
-  template <typename T>
-  T get() {
-    T value;
-    std::memcpy(&value, take(sizeof(T)), sizeof(T));
-    return value;
-  }
-  template <typename T>
-  void get_array(std::vector<T>& out, std::uint64_t count) {
-    out.resize(static_cast<std::size_t>(count));
-    if (count > 0) std::memcpy(out.data(), take(static_cast<std::size_t>(count) * sizeof(T)), out.size() * sizeof(T));
-  }
-
- private:
-  const std::uint8_t* take(std::size_t bytes) {
-    if (bytes > size_ - offset_) fail_file(where_, ": truncated input");
-    const std::uint8_t* at = data_ + offset_;
-    offset_ += bytes;
-    return at;
-  }
-  const std::uint8_t* data_;
-  std::size_t size_, offset_ = 0;
-  const char* where_;
-};
-
 }  // namespace
+
+bool PrefixTrie::is_serialized(View<const std::uint8_t> bytes) {
+  return bytes.size >= 8 && std::memcmp(bytes.data, kMagic, 8) == 0;
+}
 
 std::vector<std::uint8_t> PrefixTrie::serialize() const {
   std::vector<std::uint8_t> out;
@@ -81,7 +40,7 @@ std::vector<std::uint8_t> PrefixTrie::serialize() const {
 PrefixTrie PrefixTrie::deserialize(View<const std::uint8_t> bytes, const char* where) {
   if (bytes.size < kHeaderBytes + 8) fail_file(where, ": ", bytes.size, " bytes is too short for a trie");
   if (std::memcmp(bytes.data, kMagic, 8) != 0) fail_file(where, ": not attnkit trie bytes (bad magic)");
-  Reader header(bytes.data + 8, kHeaderBytes - 8, where);
+  ByteReader header({bytes.data + 8, kHeaderBytes - 8}, where);
   const auto version = header.get<std::uint32_t>();
   if (version != kVersion) fail_file(where, ": format version ", version, " is not supported (expected ", kVersion, ")");
   header.get<std::uint32_t>();
@@ -101,7 +60,7 @@ PrefixTrie PrefixTrie::deserialize(View<const std::uint8_t> bytes, const char* w
   if (stored_checksum != fnv1a(bytes.data, bytes.size - 8)) fail_file(where, ": checksum mismatch (corrupted bytes)");
 
   PrefixTrie trie;
-  Reader body(bytes.data + kHeaderBytes, bytes.size - kHeaderBytes - 8, where);
+  ByteReader body({bytes.data + kHeaderBytes, bytes.size - kHeaderBytes - 8}, where);
   body.get_array(trie.first_child_, nodes + 1);
   body.get_array(trie.labels_, nodes);
   body.get_array(trie.value_begin_, nodes + 1);

@@ -15,37 +15,57 @@ namespace {
 // row ← log p renormalised over the tokens the trie allows after `node` (EOS where an entry ends there),
 // −∞ elsewhere: the seed's renormalisation over the allowed ids. With lookahead weights w (one per allowed
 // token), log p / w (the seed's p^{1/w}) before renormalising.
-void allowed_log_probs(const model::NextTokens& next, std::size_t r, const decoding::PrefixTrie& trie,
-                       std::uint32_t node, std::int32_t eos, const std::vector<float>* weights, float* row) {
+void allowed_log_probs(const model::NextTokens& next, std::size_t r, const decoding::TokenTrie& trie,
+                       std::uint32_t node, std::int32_t eos, const std::vector<float>* weights, float* row,
+                       std::vector<decoding::TrieBranch>& allowed) {
   std::fill(row, row + next.vocab, -std::numeric_limits<float>::infinity());
-  const auto allowed = trie.next_tokens(node);
+  trie.branches(node, allowed);
   const bool complete = trie.is_complete(node);
   float top = -std::numeric_limits<float>::infinity();
-  for (std::size_t i = 0; i < allowed.size; ++i) {
-    const float lp = next.log_prob(r, allowed.data[i]);
-    top = std::max(top, row[allowed.data[i]] = weights ? lp / (*weights)[i] : lp);
+  for (std::size_t i = 0; i < allowed.size(); ++i) {
+    const float lp = next.log_prob(r, allowed[i].token);
+    top = std::max(top, row[allowed[i].token] = weights ? lp / (*weights)[i] : lp);
   }
   if (complete) top = std::max(top, row[eos] = next.log_prob(r, eos));
   double sum = complete ? std::exp(double(row[eos]) - top) : 0.0;
-  for (std::size_t i = 0; i < allowed.size; ++i) sum += std::exp(double(row[allowed.data[i]]) - top);
+  for (const auto& b : allowed) sum += std::exp(double(row[b.token]) - top);
   const float log_sum = top + static_cast<float>(std::log(sum));
-  for (std::size_t i = 0; i < allowed.size; ++i) row[allowed.data[i]] -= log_sum;
+  for (const auto& b : allowed) row[b.token] -= log_sum;
   if (complete) row[eos] -= log_sum;
 }
 
 }  // namespace
 
-Kbqa::Kbqa(std::string_view config_json, View<const std::uint8_t> safetensors, std::string_view vocab, KnowledgeBase kb)
-    : Kbqa(config_json, model::SafeTensors::parse(safetensors), text::Tokenizer::from_vocab(vocab), std::move(kb)) {}
+Kbqa::Kbqa(std::string_view config_json, View<const std::uint8_t> safetensors, std::string_view vocab, KnowledgeBase kb,
+           TrieLayout layout)
+    : Kbqa(config_json, model::SafeTensors::parse(safetensors), text::Tokenizer::from_vocab(vocab),
+           [&](const text::Tokenizer& tokenizer, std::int32_t sep) {
+             return KbIndex::build(std::move(kb), tokenizer, sep, layout);
+           }) {}
 
-Kbqa::Kbqa(std::string_view config_json, const model::SafeTensors& weights, text::Tokenizer tokenizer, KnowledgeBase kb)
+Kbqa::Kbqa(std::string_view config_json, View<const std::uint8_t> safetensors, std::string_view vocab,
+           std::shared_ptr<const void> owner, View<const std::uint8_t> kb_index, const char* where)
+    : Kbqa(config_json, model::SafeTensors::parse(safetensors), text::Tokenizer::from_vocab(vocab),
+           [&](const text::Tokenizer& tokenizer, std::int32_t sep) {
+             return KbIndex::open(std::move(owner), kb_index, vocab_fingerprint(tokenizer), sep, where);
+           }) {}
+
+Kbqa::Kbqa(std::string_view config_json, View<const std::uint8_t> safetensors, std::string_view vocab,
+           View<const std::uint8_t> kb_index, const char* where)
+    : Kbqa(config_json, model::SafeTensors::parse(safetensors), text::Tokenizer::from_vocab(vocab),
+           [&](const text::Tokenizer& tokenizer, std::int32_t sep) {
+             auto copy = std::make_shared<const std::vector<std::uint8_t>>(kb_index.data, kb_index.data + kb_index.size);
+             const View<const std::uint8_t> bytes{copy->data(), copy->size()};
+             return KbIndex::open(std::move(copy), bytes, vocab_fingerprint(tokenizer), sep, where);
+           }) {}
+
+Kbqa::Kbqa(std::string_view config_json, const model::SafeTensors& weights, text::Tokenizer tokenizer,
+           const IndexSource& index)
     : tokenizer_(std::move(tokenizer)),
       model_(checked_config("KBQA", config_json, tokenizer_, "attnkit-seq2seq"), weights),
-      kb_(std::move(kb)),
       cls_(required_token("KBQA", tokenizer_, "[CLS]")),
-      sep_(required_token("KBQA", tokenizer_, "[SEP]")) {
-  build_tries();
-}
+      sep_(required_token("KBQA", tokenizer_, "[SEP]")),
+      index_(index(tokenizer_, sep_)) {}
 
 std::vector<std::int32_t> Kbqa::source_ids(std::string_view question) const {
   std::vector<std::int32_t> source = tokenizer_.ids(question);
@@ -56,52 +76,8 @@ std::vector<std::int32_t> Kbqa::source_ids(std::string_view question) const {
   return source;
 }
 
-void Kbqa::build_tries() {
-  std::vector<std::int32_t> triple_tokens, subject_tokens, predicate_tokens, triple_values, predicate_values;
-  std::vector<std::uint32_t> triple_offsets{0}, subject_offsets{0}, predicate_offsets{0};
-  std::unordered_map<std::string, std::int32_t> predicate_index;
-  const auto append = [](std::vector<std::int32_t>& to, const std::vector<std::int32_t>& from) {
-    to.insert(to.end(), from.begin(), from.end());
-  };
-  for (std::size_t i = 0; i < kb_.size(); ++i) {
-    const Triple& t = kb_.triples()[i];
-    const SubjectParts parts = split_subject(t.subject);
-    const auto name = tokenizer_.ids(parts.name), predicate = tokenizer_.ids(t.predicate);
-    if (name.empty()) fail_file("knowledge base line ", i + 1, ": the subject name \"", parts.name, "\" has no tokens");
-    if (predicate.empty()) fail_file("knowledge base line ", i + 1, ": the predicate \"", t.predicate, "\" has no tokens");
-    append(triple_tokens, name);
-    triple_tokens.push_back(sep_);
-    append(triple_tokens, predicate);
-    triple_tokens.push_back(sep_);
-    append(triple_tokens, tokenizer_.ids(parts.sense));
-    triple_offsets.push_back(static_cast<std::uint32_t>(triple_tokens.size()));
-    triple_values.push_back(static_cast<std::int32_t>(i));
-    append(subject_tokens, name);
-    subject_offsets.push_back(static_cast<std::uint32_t>(subject_tokens.size()));
-    const auto [at, added] = predicate_index.emplace(t.predicate, static_cast<std::int32_t>(predicates_.size()));
-    if (added) {
-      predicates_.push_back(t.predicate);
-      append(predicate_tokens, predicate);
-      predicate_offsets.push_back(static_cast<std::uint32_t>(predicate_tokens.size()));
-      predicate_values.push_back(at->second);
-    }
-  }
-  const auto build = [](const std::vector<std::int32_t>& tokens, const std::vector<std::uint32_t>& offsets,
-                        const std::vector<std::int32_t>& values) {
-    return decoding::PrefixTrie::build({tokens.data(), tokens.size()}, {offsets.data(), offsets.size()},
-                                       {values.data(), values.size()});
-  };
-  triple_trie_ = build(triple_tokens, triple_offsets, triple_values);
-  subject_trie_ = build(subject_tokens, subject_offsets, triple_values);
-  predicate_trie_ = build(predicate_tokens, predicate_offsets, predicate_values);
-}
-
-std::size_t Kbqa::trie_bytes() const {
-  return triple_trie_.memory_bytes() + subject_trie_.memory_bytes() + predicate_trie_.memory_bytes();
-}
-
 std::vector<decoding::FinishedHypothesis> Kbqa::search(model::DecoderState state, model::NextTokens next,
-                                                       const decoding::PrefixTrie& trie, std::size_t beams,
+                                                       const decoding::TokenTrie& trie, std::size_t beams,
                                                        std::size_t top_k, double length_penalty,
                                                        const std::vector<std::int32_t>* lookahead,
                                                        PredicatePrior* prior) const {
@@ -124,6 +100,7 @@ std::vector<decoding::FinishedHypothesis> Kbqa::search(model::DecoderState state
     alone_next = &prior->next;
   }
   std::vector<float> log_probs;
+  std::vector<decoding::TrieBranch> allowed;
   while (!search.done()) {
     const auto& live = search.live();
     log_probs.resize(live.size() * vocab);
@@ -132,7 +109,8 @@ std::vector<decoding::FinishedHypothesis> Kbqa::search(model::DecoderState state
       if (lookahead)
         weights = decoding::lookahead_weights(trie, live[h].node, {live[h].tokens.data(), live[h].tokens.size()},
                                               {lookahead->data(), lookahead->size()});
-      allowed_log_probs(next, h, trie, live[h].node, sep_, lookahead ? &weights : nullptr, log_probs.data() + h * vocab);
+      allowed_log_probs(next, h, trie, live[h].node, sep_, lookahead ? &weights : nullptr, log_probs.data() + h * vocab,
+                        allowed);
       if (prior) prior->record(trie, live[h].node, next, h, *alone_next, alone_row + h, sep_);
     }
     search.advance(log_probs.data(), log_probs.size());
@@ -177,17 +155,17 @@ std::vector<Answer> Kbqa::ask(std::string_view question, const KbqaOptions& opti
   const auto source = source_ids(question);
   if (source.size() == 2) return {};  // nothing to ask: no tokens in the question
   if (options.mode == KbqaMode::kOpenPredicate) return open_predicate(source, options);
-  const auto& trie = options.mode == KbqaMode::kTriple ? triple_trie_ : subject_trie_;
+  const auto& trie = options.mode == KbqaMode::kTriple ? index_.triples() : index_.subjects();
   model::NextTokens next;
   model::DecoderState state = model_.start(source, next);
   std::vector<Answer> answers;
+  std::vector<std::int32_t> values;
   for (const auto& found : search(std::move(state), std::move(next), trie, options.beams, options.top_k, options.length_penalty)) {
-    const auto values = trie.values(found.node);
-    for (std::size_t v = 0; v < values.size; ++v) {
-      const std::int32_t index = values.data[v];
+    trie.values(found.node, values);
+    for (const std::int32_t index : values) {
       if (answers.size() == options.top_k) return answers;
-      const Triple& t = kb_.triples()[static_cast<std::size_t>(index)];
-      answers.push_back({t.subject, t.predicate, t.object, std::exp(found.log_prob)});
+      const TripleView t = index_.kb().triple(static_cast<std::size_t>(index));
+      answers.push_back({std::string(t.subject), std::string(t.predicate), std::string(t.object), std::exp(found.log_prob)});
     }
   }
   return answers;
@@ -196,20 +174,21 @@ std::vector<Answer> Kbqa::ask(std::string_view question, const KbqaOptions& opti
 std::vector<Answer> Kbqa::open_predicate(const std::vector<std::int32_t>& source, const KbqaOptions& options) const {
   model::NextTokens next;
   model::DecoderState state = model_.start(source, next);
-  const auto subjects = search(state, next, subject_trie_, options.beams, 1, options.length_penalty);
+  const auto subjects = search(state, next, index_.subjects(), options.beams, 1, options.length_penalty);
   if (subjects.empty()) return {};
   const auto& subject = subjects.front();
   std::vector<std::int32_t> forced = subject.tokens;
   forced.push_back(sep_);
   if (state.cache.length + forced.size() >= model_.config().max_length) return {};
   model_.extend(state, forced, next);
-  const auto triples = subject_trie_.values(subject.node);
+  std::vector<std::int32_t> triples;
+  index_.subjects().values(subject.node, triples);
   // The seed's lookahead on the predicate: favour continuations that can still copy question tokens.
   const std::vector<std::int32_t> question(source.begin() + 1, source.end() - 1);
   const bool rerank = options.mutual_information > 0 && options.beams > 1;  // one candidate: nothing to rerank
   PredicatePrior prior;
   if (rerank) prior = predicate_prior(subject.tokens, question.size());
-  auto found = search(std::move(state), std::move(next), predicate_trie_, options.beams,
+  auto found = search(std::move(state), std::move(next), index_.predicates(), options.beams,
                       rerank ? options.beams : options.top_k, options.length_penalty,
                       options.lookahead ? &question : nullptr, rerank ? &prior : nullptr);
   if (rerank) {
@@ -226,14 +205,18 @@ std::vector<Answer> Kbqa::open_predicate(const std::vector<std::int32_t>& source
     found = std::move(ranked);
   }
   std::vector<Answer> answers;
+  std::vector<std::int32_t> predicate_value;
+  const KnowledgeBase& kb = index_.kb();
   for (const auto& f : found) {
-    const std::string& predicate = predicates_[static_cast<std::size_t>(predicate_trie_.values(f.node).data[0])];
-    const Triple* match = nullptr;
-    for (std::size_t i = 0; i < triples.size && !match; ++i)
-      if (kb_.triples()[static_cast<std::size_t>(triples.data[i])].predicate == predicate)
-        match = &kb_.triples()[static_cast<std::size_t>(triples.data[i])];
-    const Triple& named = match ? *match : kb_.triples()[static_cast<std::size_t>(triples.data[0])];
-    answers.push_back({named.subject, predicate, match ? match->object : std::string(),
+    index_.predicates().values(f.node, predicate_value);
+    const std::uint32_t predicate = index_.predicate_string(predicate_value.at(0));
+    // The subject's first triple with this predicate (KB order), if it has one.
+    std::size_t match = triples.size();
+    for (std::size_t i = 0; i < triples.size() && match == triples.size(); ++i)
+      if (kb.ids(static_cast<std::size_t>(triples[i])).predicate == predicate) match = i;
+    const TripleView named = kb.triple(static_cast<std::size_t>(triples[match < triples.size() ? match : 0]));
+    answers.push_back({std::string(named.subject), std::string(kb.strings().get(predicate)),
+                       match < triples.size() ? std::string(named.object) : std::string(),
                        std::exp(subject.log_prob + f.log_prob)});
   }
   return answers;
@@ -252,7 +235,7 @@ Kbqa::PredicatePrior Kbqa::predicate_prior(const std::vector<std::int32_t>& subj
   return prior;
 }
 
-void Kbqa::PredicatePrior::record(const decoding::PrefixTrie& trie, std::uint32_t node, const model::NextTokens& question,
+void Kbqa::PredicatePrior::record(const decoding::TokenTrie& trie, std::uint32_t node, const model::NextTokens& question,
                                   std::size_t question_row, const model::NextTokens& alone_next, std::size_t alone_row,
                                   std::int32_t eos) {
   const auto at = prefix.find(node);
@@ -261,8 +244,9 @@ void Kbqa::PredicatePrior::record(const decoding::PrefixTrie& trie, std::uint32_
     return std::pair<double, double>{base.first + question.log_prob(question_row, token),
                                      base.second + alone_next.log_prob(alone_row, token)};
   };
-  const auto allowed = trie.next_tokens(node);
-  for (std::size_t i = 0; i < allowed.size; ++i) prefix[trie.child(node, allowed.data[i])] = extended(allowed.data[i]);
+  std::vector<decoding::TrieBranch> allowed;
+  trie.branches(node, allowed);
+  for (const auto& b : allowed) prefix[b.node] = extended(b.token);
   if (trie.is_complete(node)) entry[node] = extended(eos);
 }
 

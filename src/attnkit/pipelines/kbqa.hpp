@@ -11,9 +11,13 @@
 #include <utility>
 #include <vector>
 
+#include <functional>
+#include <memory>
+
 #include "attnkit/decoding/beam_search.hpp"
-#include "attnkit/decoding/prefix_trie.hpp"
+#include "attnkit/decoding/token_trie.hpp"
 #include "attnkit/model/seq2seq.hpp"
+#include "attnkit/pipelines/kb_index.hpp"
 #include "attnkit/pipelines/knowledge_base.hpp"
 #include "attnkit/text/tokenizer.hpp"
 
@@ -47,20 +51,33 @@ class Kbqa {
  public:
   static constexpr std::size_t kMaxBeams = 64;  // the beam's KV caches grow with it
 
-  // The three files of a seq2seq model directory and the KB; weights are copied, bytes may be released.
-  Kbqa(std::string_view config_json, View<const std::uint8_t> safetensors, std::string_view vocab, KnowledgeBase kb);
+  // The three files of a seq2seq model directory and the KB, whose tries are built here; weights are
+  // copied, bytes may be released.
+  Kbqa(std::string_view config_json, View<const std::uint8_t> safetensors, std::string_view vocab, KnowledgeBase kb,
+       TrieLayout layout = TrieLayout::kCompact);
+  // The same with a prebuilt KB index file (KbIndex::serialize) instead of the KB, read in place while
+  // `owner` keeps `kb_index` alive; `where` names it in errors.
+  Kbqa(std::string_view config_json, View<const std::uint8_t> safetensors, std::string_view vocab,
+       std::shared_ptr<const void> owner, View<const std::uint8_t> kb_index, const char* where);
+  // With a copy of the index file's bytes.
+  Kbqa(std::string_view config_json, View<const std::uint8_t> safetensors, std::string_view vocab,
+       View<const std::uint8_t> kb_index, const char* where);
 
   std::vector<Answer> ask(std::string_view question, const KbqaOptions& options) const;
   const model::Seq2Seq& model() const { return model_; }
   const text::Tokenizer& tokenizer() const { return tokenizer_; }
-  const KnowledgeBase& knowledge_base() const { return kb_; }
+  const KnowledgeBase& knowledge_base() const { return index_.kb(); }
+  const KbIndex& index() const { return index_; }
   // Bytes held by the three tries.
-  std::size_t trie_bytes() const;
+  std::size_t trie_bytes() const { return index_.trie_bytes(); }
+  // An index file of this KB for this model's vocabulary (compact layout only).
+  std::vector<std::uint8_t> serialize_index() const { return index_.serialize(vocab_fingerprint(tokenizer_), sep_); }
   // The source ids the model reads for a question: [CLS] question [SEP], the question cut to fit.
   std::vector<std::int32_t> source_ids(std::string_view question) const;
 
  private:
-  Kbqa(std::string_view config_json, const model::SafeTensors& weights, text::Tokenizer tokenizer, KnowledgeBase kb);
+  using IndexSource = std::function<KbIndex(const text::Tokenizer&, std::int32_t sep)>;
+  Kbqa(std::string_view config_json, const model::SafeTensors& weights, text::Tokenizer tokenizer, const IndexSource& index);
   // Mutual-information reranking of open predicates: a second decoder state, the question being the subject's
   // name alone, follows the beam step by step in the same batches; the model's unnormalised log p of each
   // trie node's prefix is kept under both contexts.
@@ -68,12 +85,11 @@ class Kbqa {
     model::DecoderState alone;  // after [CLS] S [SEP] S [SEP]
     model::NextTokens next;     // its next-token distribution
     std::unordered_map<std::uint32_t, std::pair<double, double>> prefix, entry;  // node → (log p | question, log p | S)
-    void record(const decoding::PrefixTrie& trie, std::uint32_t node, const model::NextTokens& question,
+    void record(const decoding::TokenTrie& trie, std::uint32_t node, const model::NextTokens& question,
                 std::size_t question_row, const model::NextTokens& alone_next, std::size_t alone_row, std::int32_t eos);
   };
-  void build_tries();
   std::vector<decoding::FinishedHypothesis> search(model::DecoderState state, model::NextTokens next,
-                                                   const decoding::PrefixTrie& trie, std::size_t beams,
+                                                   const decoding::TokenTrie& trie, std::size_t beams,
                                                    std::size_t top_k, double length_penalty,
                                                    const std::vector<std::int32_t>* lookahead = nullptr,
                                                    PredicatePrior* prior = nullptr) const;
@@ -82,12 +98,8 @@ class Kbqa {
 
   text::Tokenizer tokenizer_;
   model::Seq2Seq model_;
-  KnowledgeBase kb_;
   std::int32_t cls_, sep_;
-  decoding::PrefixTrie triple_trie_;     // S [SEP] P [SEP] M → triple indices
-  decoding::PrefixTrie subject_trie_;    // S → triple indices
-  decoding::PrefixTrie predicate_trie_;  // P → index into predicates_
-  std::vector<std::string> predicates_;  // distinct, in first-seen order
+  KbIndex index_;
 };
 
 }  // namespace attnkit::pipelines

@@ -23,12 +23,13 @@ std::string excerpt(std::string_view line) {
   return std::string(line.substr(0, cut)) + "…";
 }
 
-void check(const Triple& t, std::size_t line) {
-  if (t.subject.empty()) fail_file("knowledge base line ", line, ": the subject is empty");
-  if (t.predicate.empty()) fail_file("knowledge base line ", line, ": the predicate is empty");
-  for (const std::string* field : {&t.subject, &t.predicate, &t.object})
-    if (field->find('\n') != std::string::npos || field->find(kSeparator) != std::string::npos)
-      fail_file("knowledge base line ", line, ": a field contains a line break or '|||'");
+// `where` and `line` name the triple: a line of a KB text, or a triple of an index file.
+void check(const TripleView& t, const char* where, const char* line, std::size_t number) {
+  if (t.subject.empty()) fail_file(where, line, number, ": the subject is empty");
+  if (t.predicate.empty()) fail_file(where, line, number, ": the predicate is empty");
+  for (const std::string_view field : {t.subject, t.predicate, t.object})
+    if (field.find('\n') != std::string_view::npos || field.find(kSeparator) != std::string_view::npos)
+      fail_file(where, line, number, ": a field contains a line break or '|||'");
 }
 
 }  // namespace
@@ -44,9 +45,10 @@ SubjectParts split_subject(std::string_view subject) {
 }
 
 KnowledgeBase KnowledgeBase::parse(std::string_view text) {
-  KnowledgeBase kb;  // each line is checked as it is read, where its line number is known
+  StringPoolBuilder strings;
+  std::vector<std::uint32_t> ids;
   std::size_t line_number = 0;
-  while (!text.empty()) {
+  while (!text.empty()) {  // each line is checked as it is read, where its line number is known
     const std::size_t end = text.find('\n');
     const std::string_view line = trim(text.substr(0, end));
     text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
@@ -56,24 +58,35 @@ KnowledgeBase KnowledgeBase::parse(std::string_view text) {
     const std::size_t second = first == std::string_view::npos ? first : line.find(kSeparator, first + kSeparator.size());
     if (second == std::string_view::npos || line.find(kSeparator, second + kSeparator.size()) != std::string_view::npos)
       fail_file("knowledge base line ", line_number, ": expected \"subject ||| predicate ||| object\", got \"",
-           excerpt(line), "\"");
-    Triple t{std::string(trim(line.substr(0, first))),
-             std::string(trim(line.substr(first + kSeparator.size(), second - first - kSeparator.size()))),
-             std::string(trim(line.substr(second + kSeparator.size())))};
-    check(t, line_number);
-    kb.triples_.push_back(std::move(t));
+                excerpt(line), "\"");
+    const TripleView t{trim(line.substr(0, first)),
+                       trim(line.substr(first + kSeparator.size(), second - first - kSeparator.size())),
+                       trim(line.substr(second + kSeparator.size()))};
+    check(t, "knowledge base", " line ", line_number);
+    for (const std::string_view field : {t.subject, t.predicate, t.object}) ids.push_back(strings.intern(field));
   }
-  kb.require_triples();
+  if (ids.empty()) fail_file("knowledge base: no triples");
+  KnowledgeBase kb;
+  kb.strings_ = strings.take();
+  kb.ids_ = PackedInts(ids.size(), PackedInts::width_for(kb.strings_.size() - 1));
+  for (std::size_t i = 0; i < ids.size(); ++i) kb.ids_.set(i, ids[i]);
   return kb;
 }
 
-KnowledgeBase::KnowledgeBase(std::vector<Triple> triples) : triples_(std::move(triples)) {
-  for (std::size_t i = 0; i < triples_.size(); ++i) check(triples_[i], i + 1);
-  require_triples();
+void KnowledgeBase::write(std::vector<std::uint8_t>& out) const {
+  strings_.write(out);
+  ids_.write(out);
 }
 
-void KnowledgeBase::require_triples() const {
-  if (triples_.empty()) fail_file("knowledge base: no triples");
+KnowledgeBase KnowledgeBase::read(ByteReader& in) {
+  KnowledgeBase kb;
+  kb.strings_ = StringPool::read(in);
+  kb.ids_ = PackedInts::read(in);
+  if (kb.ids_.size() == 0 || kb.ids_.size() % 3 != 0) fail_file(in.where(), ": ", kb.ids_.size(), " string ids are not whole triples");
+  for (std::size_t i = 0; i < kb.ids_.size(); ++i)
+    if (kb.ids_.get(i) >= kb.strings_.size()) fail_file(in.where(), ": triple ", i / 3, " refers to a missing string");
+  for (std::size_t i = 0; i < kb.size(); ++i) check(kb.triple(i), in.where(), ": triple ", i);
+  return kb;
 }
 
 }  // namespace attnkit::pipelines

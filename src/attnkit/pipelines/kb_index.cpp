@@ -1,0 +1,157 @@
+#include "attnkit/pipelines/kb_index.hpp"
+
+#include <cstring>
+#include <string>
+#include <unordered_map>
+
+#include "attnkit/core/byte_io.hpp"
+#include "attnkit/core/error.hpp"
+#include "attnkit/pipelines/subject_trie.hpp"
+
+namespace attnkit::pipelines {
+namespace {
+
+constexpr char kMagic[8] = {'A', 'T', 'K', 'K', 'B', 'I', 'X', '1'};
+constexpr std::uint32_t kVersion = 1;
+
+// Token sequences with their values, in the layout PrefixTrie::build takes.
+struct Sequences {
+  std::vector<std::int32_t> tokens, values;
+  std::vector<std::uint32_t> offsets = {0};
+  void add(const std::vector<std::int32_t>& sequence, std::int32_t value) {
+    tokens.insert(tokens.end(), sequence.begin(), sequence.end());
+    offsets.push_back(static_cast<std::uint32_t>(tokens.size()));
+    values.push_back(value);
+  }
+  decoding::PrefixTrie build() const {
+    return decoding::PrefixTrie::build({tokens.data(), tokens.size()}, {offsets.data(), offsets.size()},
+                                       {values.data(), values.size()});
+  }
+};
+
+}  // namespace
+
+std::uint64_t vocab_fingerprint(const text::Tokenizer& tokenizer) {
+  std::uint64_t hash = fnv1a(nullptr, 0);
+  for (std::size_t i = 0; i < tokenizer.vocab_size(); ++i) {
+    const std::string& token = tokenizer.token(static_cast<std::int32_t>(i));
+    hash = fnv1a(reinterpret_cast<const std::uint8_t*>(token.data()), token.size(), hash);
+    const std::uint8_t newline = '\n';
+    hash = fnv1a(&newline, 1, hash);
+  }
+  return hash;
+}
+
+KbIndex KbIndex::build(KnowledgeBase kb, const text::Tokenizer& tokenizer, std::int32_t sep, TrieLayout layout) {
+  KbIndex index;
+  index.kb_ = std::make_unique<KnowledgeBase>(std::move(kb));
+  const KnowledgeBase& base = *index.kb_;
+  if (base.size() > static_cast<std::size_t>(INT32_MAX)) fail("knowledge base: more than 2^31 triples");
+  Sequences triples, subjects, predicates;
+  // Predicates repeat thousands of times and a subject's triples are usually adjacent: tokenize each once.
+  std::unordered_map<std::uint32_t, std::pair<std::int32_t, std::vector<std::int32_t>>> predicate_tokens;
+  std::uint32_t last_subject = UINT32_MAX;
+  std::vector<std::int32_t> name, sense, key;
+  for (std::size_t i = 0; i < base.size(); ++i) {
+    const TripleIds ids = base.ids(i);
+    const TripleView t = base.triple(i);
+    if (ids.subject != last_subject) {
+      const SubjectParts parts = split_subject(t.subject);
+      name = tokenizer.ids(parts.name);
+      sense = tokenizer.ids(parts.sense);
+      last_subject = ids.subject;
+      if (name.empty())
+        fail_file("knowledge base line ", i + 1, ": the subject name \"", parts.name, "\" has no tokens");
+    }
+    auto found = predicate_tokens.find(ids.predicate);
+    if (found == predicate_tokens.end()) {
+      auto tokens = tokenizer.ids(t.predicate);
+      if (tokens.empty())
+        fail_file("knowledge base line ", i + 1, ": the predicate \"", t.predicate, "\" has no tokens");
+      const auto value = static_cast<std::int32_t>(index.predicate_ids_.size());
+      index.predicate_ids_.push_back(ids.predicate);
+      predicates.add(tokens, value);
+      found = predicate_tokens.emplace(ids.predicate, std::make_pair(value, std::move(tokens))).first;
+    }
+    key = name;
+    key.push_back(sep);
+    key.insert(key.end(), found->second.second.begin(), found->second.second.end());
+    key.push_back(sep);
+    key.insert(key.end(), sense.begin(), sense.end());
+    triples.add(key, static_cast<std::int32_t>(i));
+    if (layout == TrieLayout::kFlat) subjects.add(name, static_cast<std::int32_t>(i));
+  }
+  if (layout == TrieLayout::kFlat) {
+    auto triple_trie = std::make_unique<decoding::PrefixTrie>(triples.build());
+    auto subject_trie = std::make_unique<decoding::PrefixTrie>(subjects.build());
+    auto predicate_trie = std::make_unique<decoding::PrefixTrie>(predicates.build());
+    index.flat_bytes_ = triple_trie->memory_bytes() + subject_trie->memory_bytes() + predicate_trie->memory_bytes();
+    index.triples_ = std::move(triple_trie);
+    index.subjects_ = std::move(subject_trie);
+    index.predicates_ = std::move(predicate_trie);
+    return index;
+  }
+  index.hold_compact(decoding::CompactTrie::from(triples.build()), decoding::CompactTrie::from(predicates.build()), sep);
+  return index;
+}
+
+void KbIndex::hold_compact(decoding::CompactTrie triples, decoding::CompactTrie predicates, std::int32_t sep) {
+  auto triple_trie = std::make_unique<decoding::CompactTrie>(std::move(triples));
+  auto predicate_trie = std::make_unique<decoding::CompactTrie>(std::move(predicates));
+  compact_triples_ = triple_trie.get();
+  compact_predicates_ = predicate_trie.get();
+  subjects_ = std::make_unique<SubjectTrie>(*triple_trie, sep);
+  triples_ = std::move(triple_trie);
+  predicates_ = std::move(predicate_trie);
+}
+
+std::size_t KbIndex::trie_bytes() const {
+  return compact_triples_ ? compact_triples_->memory_bytes() + compact_predicates_->memory_bytes() : flat_bytes_;
+}
+
+std::vector<std::uint8_t> KbIndex::serialize(std::uint64_t vocab, std::int32_t sep) const {
+  if (!compact_triples_) fail("KbIndex::serialize: only the compact layout is written to index files");
+  std::vector<std::uint8_t> out(kMagic, kMagic + 8);
+  put(out, kVersion);
+  put(out, sep);
+  put(out, vocab);
+  kb_->write(out);
+  put(out, static_cast<std::uint64_t>(predicate_ids_.size()));
+  put_array(out, predicate_ids_);
+  compact_triples_->write(out);
+  compact_predicates_->write(out);
+  put(out, fnv1a(out.data(), out.size()));
+  return out;
+}
+
+KbIndex KbIndex::open(std::shared_ptr<const void> owner, View<const std::uint8_t> bytes, std::uint64_t vocab,
+                      std::int32_t sep, const char* where) {
+  if (bytes.size < 8 + 4 + 4 + 8 + 8) fail_file(where, ": ", bytes.size, " bytes is too short for a KB index");
+  if (std::memcmp(bytes.data, kMagic, 8) != 0) fail_file(where, ": not an attnkit KB index (bad magic)");
+  ByteReader in({bytes.data, bytes.size - 8}, where);  // from the file's start: its arrays are 8-aligned there
+  in.get_bytes(8);
+  const auto version = in.get<std::uint32_t>();
+  if (version != kVersion)
+    fail_file(where, ": KB index format version ", version, " is not supported (expected ", kVersion, ")");
+  std::uint64_t stored;
+  std::memcpy(&stored, bytes.data + bytes.size - 8, 8);
+  if (stored != fnv1a(bytes.data, bytes.size - 8))
+    fail_file(where, ": checksum mismatch (corrupted or truncated KB index)");
+  if (in.get<std::int32_t>() != sep || in.get<std::uint64_t>() != vocab)
+    fail(where, ": the KB index was built with another vocabulary; rebuild it with this model (attnkit-cli build-kb)");
+  KbIndex index;
+  index.file_ = std::move(owner);
+  index.kb_ = std::make_unique<KnowledgeBase>(KnowledgeBase::read(in));
+  in.get_array(index.predicate_ids_, in.get<std::uint64_t>());
+  for (const std::uint32_t id : index.predicate_ids_)
+    if (id >= index.kb_->strings().size()) fail_file(where, ": a predicate refers to a missing string");
+  auto triples = decoding::CompactTrie::read(in);
+  auto predicates = decoding::CompactTrie::read(in);
+  triples.require_values_below(static_cast<std::int64_t>(index.kb_->size()), where);
+  predicates.require_values_below(static_cast<std::int64_t>(index.predicate_ids_.size()), where);
+  if (in.remaining() != 0) fail_file(where, ": ", in.remaining(), " unexpected bytes after the tries");
+  index.hold_compact(std::move(triples), std::move(predicates), sep);
+  return index;
+}
+
+}  // namespace attnkit::pipelines
