@@ -10,6 +10,7 @@
 //   node scripts/synthetic-kb.mjs --triples 1000000 --output kb.txt [--questions q.jsonl] [--seed 1]
 import { closeSync, existsSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { subjectName } from './kgclue.mjs';
 
 const root = new URL('../', import.meta.url);
 const JIEBA = '/usr/lib/python3/dist-packages/jieba/dict.txt';
@@ -43,8 +44,8 @@ function weighted(items, weights) {
 }
 
 function splitSubject(subject) {
-  const match = /^(.+)（([^（）]*)）$/.exec(subject);
-  return match ? { name: match[1], sense: match[2] } : { name: subject, sense: '' };
+  const name = subjectName(subject);
+  return { name, sense: name === subject ? '' : subject.slice(name.length + 1, -1) };
 }
 
 /** The real pieces: KgCLUE's bundled KB and train questions, and the jieba dictionary. */
@@ -148,6 +149,19 @@ export function generateKb({ triples, seed = 1, write, questions = 1000, questio
   return asked;
 }
 
+/** generateKb() into the file `output` (its text) and `questionsOutput` (JSON lines); returns the questions. */
+export function writeKb({ output, questionsOutput, ...options }) {
+  const fd = openSync(output, 'w');
+  let asked;
+  try {
+    asked = generateKb({ ...options, write: (text) => writeSync(fd, text) });
+  } finally {
+    closeSync(fd);
+  }
+  if (questionsOutput) writeFileSync(questionsOutput, asked.map((q) => JSON.stringify(q)).join('\n') + '\n');
+  return asked;
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({ options: { triples: { type: 'string' }, output: { type: 'string' },
     questions: { type: 'string' }, seed: { type: 'string' } } });
@@ -155,9 +169,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.error('usage: node scripts/synthetic-kb.mjs --triples N --output KB.txt [--questions Q.jsonl] [--seed S]');
     process.exit(1);
   }
-  const fd = openSync(values.output, 'w');
-  const asked = generateKb({ triples: Number(values.triples), seed: Number(values.seed ?? 1), write: (text) => writeSync(fd, text) });
-  closeSync(fd);
-  if (values.questions) writeFileSync(values.questions, asked.map((q) => JSON.stringify(q)).join('\n') + '\n');
+  const asked = writeKb({ triples: Number(values.triples), seed: Number(values.seed ?? 1), output: values.output,
+    questionsOutput: values.questions });
   console.log(`synthetic-kb: ${values.triples} triples → ${values.output}${values.questions ? `, ${asked.length} questions → ${values.questions}` : ''}`);
 }

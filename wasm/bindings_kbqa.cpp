@@ -25,8 +25,11 @@ std::uintptr_t kbqa_create(const api::ModelFiles& model, const View<const std::u
 // Takes ownership of `index`, which the caller malloc'ed (freed here, also on failure): the KB is read in
 // place, without a second copy of a file that may be tens of megabytes.
 std::uintptr_t kbqa_open(const api::ModelFiles& model, const View<const std::uint8_t>& index, const std::string& name) {
-  std::shared_ptr<const void> owner(index.data, [](const void* bytes) { std::free(const_cast<void*>(bytes)); });
-  return guarded_handle([&] { return api::open_kbqa(model, std::move(owner), index, name); });
+  return guarded_handle([&] {
+    // If making the owner throws, it has already freed the bytes.
+    std::shared_ptr<const void> owner(index.data, [](const void* bytes) { std::free(const_cast<void*>(bytes)); });
+    return api::open_kbqa(model, std::move(owner), index, name);
+  });
 }
 
 // The KB index file's bytes (see guarded_bytes).

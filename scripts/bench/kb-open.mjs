@@ -3,6 +3,7 @@
 //   node scripts/bench/kb-open.mjs INDEX QUESTIONS.jsonl [LIMIT]
 import { readFileSync } from 'node:fs';
 import { KBQA, init } from '../../dist/index.js';
+import { median } from './harness.mjs';
 
 const [indexPath, questionsPath, limit = '1000'] = process.argv.slice(2);
 const kit = await init();
@@ -20,7 +21,6 @@ for (const { question, answer } of questions) {
   times.push(performance.now() - askStart);
   right += best !== undefined && `${best.subject} ||| ${best.predicate} ||| ${best.object}` === answer;
 }
-times.sort((a, b) => a - b);
 console.log(JSON.stringify({ triples: kbqa.size, openMs, memoryBytes, heapBytes: kit.heapBytesInUse(), trieBytes: kbqa.trieBytes,
-  msPerQuestion: times[times.length >> 1], exactMatch: right / questions.length, questions: questions.length }));
+  msPerQuestion: median(times), exactMatch: right / questions.length, questions: questions.length }));
 kbqa.dispose();

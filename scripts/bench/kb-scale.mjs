@@ -5,12 +5,12 @@
 // match on 1,000 synthetic questions whose answers are in the first 20k triples of both synthetic KBs.
 // Also ms per question flat vs compact on KgCLUE dev, measured alternately in one process.
 import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { KBQA } from '../../dist/index.js';
-import { generateKb, loadPieces } from '../synthetic-kb.mjs';
+import { loadPieces, writeKb } from '../synthetic-kb.mjs';
 import { median } from './harness.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -89,10 +89,7 @@ export async function benchKbScale({ millions = 1 } = {}) {
     const questions = join(work, 'synthetic-questions.jsonl');
     for (const triples of [20_000, millions * 1_000_000]) {
       const kbPath = join(work, `synthetic-${triples}.txt`), indexPath = join(work, `synthetic-${triples}.attnkit`);
-      const fd = openSync(kbPath, 'w');
-      const asked = generateKb({ triples, pieces, write: (text) => writeSync(fd, text) });
-      closeSync(fd);
-      writeFileSync(questions, asked.map((q) => JSON.stringify(q)).join('\n'));
+      writeKb({ triples, pieces, output: kbPath, questionsOutput: questions });
       const buildMs = buildIndex(kbPath, indexPath);
       rows.push(sizeRow(`synthetic KB, ${triples} triples, 1000 synthetic questions`, kbPath, indexPath, buildMs,
         openInFreshProcess(indexPath, questions)));

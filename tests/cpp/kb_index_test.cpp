@@ -52,9 +52,12 @@ struct Files {
   Kbqa with_kb(const std::string& kb, pipelines::TrieLayout layout) const {
     return Kbqa(config, weight_bytes(), vocab, pipelines::KnowledgeBase::parse(kb), layout);
   }
-  Kbqa with_index(const std::vector<std::uint8_t>& index) const {
-    return Kbqa(config, weight_bytes(), vocab, {index.data(), index.size()}, "kb.attnkit");
+  // The index is read in place: the Kbqa keeps its own copy of the bytes alive.
+  Kbqa with_index(const std::vector<std::uint8_t>& index, const std::string& vocab_text) const {
+    auto copy = std::make_shared<const std::vector<std::uint8_t>>(index);
+    return Kbqa(config, weight_bytes(), vocab_text, copy, {copy->data(), copy->size()}, "kb.attnkit");
   }
+  Kbqa with_index(const std::vector<std::uint8_t>& index) const { return with_index(index, vocab); }
 };
 
 void expect_same_answers(const Kbqa& expected, const Kbqa& got, unsigned seed) {
@@ -120,7 +123,7 @@ TEST(KbIndex, TruncatedCorruptedOrForeignIndexesAreNamedErrors) {
   std::string vocab = files.vocab;
   vocab.replace(vocab.find("北"), 3, "南");
   try {
-    Kbqa(files.config, files.weight_bytes(), vocab, {index.data(), index.size()}, "kb.attnkit");
+    files.with_index(index, vocab);
     FAIL();
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("another vocabulary"), std::string::npos) << e.what();

@@ -12,13 +12,19 @@ export class HeapScope {
   constructor(private readonly mod: AttnkitWasmModule, private readonly where: string) {}
 
   /** Reserves `bytes` (uninitialised, 8-byte aligned) and returns the address; 0 bytes gives address 0. */
-  private alloc(bytes: number): number {
+  private reserve(bytes: number): number {
     if (bytes === 0) return 0;
     const address = this.mod._malloc(bytes);
     if (address === 0) {
       throw new AttnkitError(`${this.where}: out of memory allocating ${bytes} bytes of WebAssembly memory`, 'out-of-memory');
     }
-    this.addresses.push(address);
+    return address;
+  }
+
+  /** reserve(), freed with the scope. */
+  private alloc(bytes: number): number {
+    const address = this.reserve(bytes);
+    if (address !== 0) this.addresses.push(address);
     return address;
   }
 
@@ -34,11 +40,8 @@ export class HeapScope {
    * scope does not free it. For large files the binding reads in place.
    */
   adopted(bytes: Uint8Array): View {
-    const address = this.alloc(bytes.byteLength);
-    if (address !== 0) {
-      this.addresses.pop();  // the last alloc's: now the binding's to free
-      this.mod.HEAPU8.set(bytes, address);
-    }
+    const address = this.reserve(bytes.byteLength);
+    if (address !== 0) this.mod.HEAPU8.set(bytes, address);
     return { address, count: bytes.length };
   }
 

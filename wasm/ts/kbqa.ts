@@ -60,7 +60,6 @@ export type TripleInput = readonly [string, string, string] | { subject: string;
 export type KnowledgeSource = string | { url: string | URL } | readonly TripleInput[] |
   { index: string | URL | Uint8Array | ArrayBuffer };
 
-
 export interface KbqaLoadOptions extends FetchOptions {
   /** The seq2seq model directory (default: the bundled KgCLUE model). */
   model?: ModelSource;
@@ -70,7 +69,7 @@ export interface KbqaLoadOptions extends FetchOptions {
    */
   kb?: KnowledgeSource;
   /**
-   * How the tries of a KB given as text are held: 'compact' (default; 6.4× smaller than 'flat' on KgCLUE)
+   * How the tries of a KB given as text are held: 'compact' (default; 6.7× smaller than 'flat' on KgCLUE)
    * or 'flat'. Answers are identical. An index is always compact.
    */
   trie?: TrieLayout;
@@ -99,22 +98,27 @@ interface KnowledgeBytes {
   index?: string;
 }
 
+/**
+ * A model directory's KB: its prebuilt index kb.attnkit (the bundled model ships one), else its kb.txt. A
+ * server that answers a missing file with its index.html (SPA fallback) counts as not having the index.
+ */
+async function directoryKnowledge(where: string, directory: URL, fetchOptions: FetchOptions): Promise<KnowledgeBytes> {
+  const url = new URL('kb.attnkit', directory);
+  try {
+    const bytes = await readBytes(where, url, fetchOptions);
+    if (INDEX_MAGIC.every((c, i) => bytes[i] === c.charCodeAt(0))) return { bytes, index: url.href };
+  } catch (error) {
+    if (!(error instanceof AttnkitError && error.code === 'not-found')) throw error;
+  }
+  return { bytes: await readBytes(where, new URL('kb.txt', directory), fetchOptions) };
+}
+
 async function knowledgeBytes(where: string, kb: KnowledgeSource | undefined, model: ModelSource | undefined,
                               fetchOptions: FetchOptions): Promise<KnowledgeBytes> {
   const directory = directoryUrl(model?.url ?? DEFAULT_MODEL, DEFAULT_MODEL);
+  if (kb === undefined) return directoryKnowledge(where, directory, fetchOptions);
   if (typeof kb === 'string') return { bytes: encoder.encode(kb) };
   if (Array.isArray(kb)) return { bytes: encoder.encode(kb.map((t, i) => tripleLine(where, t, i)).join('\n')) };
-  if (kb === undefined) {
-    // The model directory's KB: its prebuilt index (the bundled model ships one), else its text.
-    // A server that answers a missing file with its index.html (SPA fallback) counts as not having it.
-    const url = new URL('kb.attnkit', directory);
-    try {
-      const bytes = await readBytes(where, url, fetchOptions);
-      if (INDEX_MAGIC.every((c, i) => bytes[i] === c.charCodeAt(0))) return { bytes, index: url.href };
-    } catch (error) {
-      if (!(error instanceof AttnkitError && error.code === 'not-found')) throw error;
-    }
-  }
   if (typeof kb === 'object' && kb !== null && 'index' in kb) {
     checkOptions(where, kb, INDEX_KEYS, 'kb');
     const { index } = kb;
@@ -126,9 +130,8 @@ async function knowledgeBytes(where: string, kb: KnowledgeSource | undefined, mo
     const url = new URL(String(index), directory);
     return { bytes: await readBytes(where, url, fetchOptions), index: url.href };
   }
-  if (kb === undefined || (typeof kb === 'object' && kb !== null && 'url' in kb)) {  // KB text
-    const url = kb === undefined ? new URL('kb.txt', directory) : new URL(String(kb.url), directory);
-    return { bytes: await readBytes(where, url, fetchOptions) };
+  if (typeof kb === 'object' && kb !== null && 'url' in kb) {  // KB text
+    return { bytes: await readBytes(where, new URL(String(kb.url), directory), fetchOptions) };
   }
   throw new AttnkitError(`${where}: kb must be KB text, { url }, an array of triples, or { index }`);
 }
@@ -170,12 +173,11 @@ export class KBQA extends OwnedHandle {
     if (kb.index !== undefined && options.trie === 'flat') {
       throw new AttnkitError(`${where}: trie 'flat' needs the KB as text; an index is always compact`);
     }
-    const handle = withHeap(mod, where, (heap) => {
-      if (kb.index === undefined) return heap.checked(mod.kbqaCreate(modelFileViews(heap, files), heap.view(kb.bytes), layout), failedHandle);
-      // The index is read in place: kbqaOpen takes this copy over (and frees it, also when it fails).
-      const views = modelFileViews(heap, files);
-      return heap.checked(mod.kbqaOpen(views, heap.adopted(kb.bytes), kb.index), failedHandle);
-    });
+    // An index is read in place: kbqaOpen takes its copy over (and frees it, also when it fails), so that copy
+    // is made last, when nothing else can throw before the call.
+    const handle = withHeap(mod, where, (heap) => heap.checked(kb.index === undefined
+      ? mod.kbqaCreate(modelFileViews(heap, files), heap.view(kb.bytes), layout)
+      : mod.kbqaOpen(modelFileViews(heap, files), heap.adopted(kb.bytes), kb.index), failedHandle));
     return new KBQA(mod, handle);
   }
 

@@ -82,9 +82,7 @@ std::size_t BitVector::next_zero(std::size_t i) const {
 
 void BitVector::write(std::vector<std::uint8_t>& out) const {
   put(out, static_cast<std::uint64_t>(size_));
-  pad8(out);
-  out.insert(out.end(), reinterpret_cast<const std::uint8_t*>(words_.begin()),
-             reinterpret_cast<const std::uint8_t*>(words_.end()));
+  put_aligned(out, words_);
 }
 
 BitVector BitVector::read(ByteReader& in) {
@@ -92,8 +90,7 @@ BitVector BitVector::read(ByteReader& in) {
   const auto size = in.get<std::uint64_t>();
   if (size > in.remaining() * 8) fail_file(in.where(), ": truncated input (a bit vector of ", size, " bits)");
   bits.size_ = static_cast<std::size_t>(size);
-  in.align8();
-  bits.words_ = in.get_array_ref<std::uint64_t>((size + 63) / 64);
+  bits.words_ = in.get_aligned<std::uint64_t>((size + 63) / 64);
   if (size % 64 != 0 && (bits.words_.back() | (~std::uint64_t{0} >> (64 - size % 64))) != ~std::uint64_t{0})
     fail_file(in.where(), ": invalid bit vector (the bits past its end must be ones)");
   bits.build_samples();

@@ -30,8 +30,23 @@ void put_array(std::vector<std::uint8_t>& out, const std::vector<T>& values) {
   out.insert(out.end(), bytes, bytes + values.size() * sizeof(T));
 }
 
-// Zero bytes up to a multiple of 8 (from the file's start), so the array after it can be read in place.
-inline void pad8(std::vector<std::uint8_t>& out) { out.resize((out.size() + 7) / 8 * 8, 0); }
+// An array a reader can borrow in place (ByteReader::get_aligned): zero bytes up to a multiple of 8 from the
+// file's start, then the elements.
+template <typename T>
+void put_aligned(std::vector<std::uint8_t>& out, const ArrayRef<T>& values) {
+  out.resize((out.size() + 7) / 8 * 8, 0);
+  out.insert(out.end(), reinterpret_cast<const std::uint8_t*>(values.begin()),
+             reinterpret_cast<const std::uint8_t*>(values.end()));
+}
+
+// Every attnkit file ends with the FNV-1a 64 checksum of the bytes before it: writers append it last,
+// readers check it (bytes.size ≥ 8) before trusting anything else.
+inline void put_checksum(std::vector<std::uint8_t>& out) { put(out, fnv1a(out.data(), out.size())); }
+inline bool checksum_matches(View<const std::uint8_t> bytes) {
+  std::uint64_t stored;
+  std::memcpy(&stored, bytes.data + bytes.size - 8, 8);
+  return stored == fnv1a(bytes.data, bytes.size - 8);
+}
 
 // Reads what put/put_array wrote; running past the end is a corrupt-file Error naming `where`.
 class ByteReader {
@@ -50,8 +65,16 @@ class ByteReader {
     out.resize(static_cast<std::size_t>(count));
     if (count > 0) std::memcpy(out.data(), take(out.size() * sizeof(T)), out.size() * sizeof(T));
   }
+  // What put_aligned wrote: the padding skipped, then the array read in place (see get_array_ref).
+  template <typename T>
+  ArrayRef<T> get_aligned(std::uint64_t count) {
+    const std::size_t padded = (offset_ + 7) / 8 * 8;
+    if (padded > size_) fail_file(where_, ": truncated input");
+    offset_ = padded;
+    return get_array_ref<T>(count);
+  }
   // An array read in place (borrowed from the bytes, which must outlive it) where it is aligned for T,
-  // else copied. Writers pad8() before such arrays and readers align8() at the same point.
+  // else copied.
   template <typename T>
   ArrayRef<T> get_array_ref(std::uint64_t count) {
     if (count > (size_ - offset_) / sizeof(T)) fail_file(where_, ": truncated input");
@@ -61,11 +84,6 @@ class ByteReader {
     std::vector<T> copy(static_cast<std::size_t>(count));
     if (count > 0) std::memcpy(copy.data(), at, copy.size() * sizeof(T));
     return ArrayRef<T>(std::move(copy));
-  }
-  void align8() {
-    const std::size_t padded = (offset_ + 7) / 8 * 8;
-    if (padded > size_) fail_file(where_, ": truncated input");
-    offset_ = padded;
   }
   View<const std::uint8_t> get_bytes(std::uint64_t count) {
     if (count > size_ - offset_) fail_file(where_, ": truncated input");

@@ -47,9 +47,7 @@ class PackedInts {
   void write(std::vector<std::uint8_t>& out) const {
     put(out, static_cast<std::uint64_t>(count_));
     put(out, static_cast<std::uint32_t>(width_));
-    pad8(out);
-    out.insert(out.end(), reinterpret_cast<const std::uint8_t*>(words_.begin()),
-               reinterpret_cast<const std::uint8_t*>(words_.end()));
+    put_aligned(out, words_);
   }
   static PackedInts read(ByteReader& in) {
     PackedInts ints;
@@ -59,8 +57,7 @@ class PackedInts {
       fail_file(in.where(), ": invalid packed integers (", count, " × ", width, " bits)");
     ints.count_ = static_cast<std::size_t>(count);
     ints.width_ = width;
-    in.align8();
-    ints.words_ = in.get_array_ref<std::uint64_t>(count * width / 64 + 2);
+    ints.words_ = in.get_aligned<std::uint64_t>(count * width / 64 + 2);
     return ints;
   }
 

@@ -6,9 +6,7 @@ namespace attnkit {
 
 void StringPool::write(std::vector<std::uint8_t>& out) const {
   put(out, static_cast<std::uint64_t>(size()));
-  pad8(out);
-  out.insert(out.end(), reinterpret_cast<const std::uint8_t*>(offsets_.begin()),
-             reinterpret_cast<const std::uint8_t*>(offsets_.end()));
+  put_aligned(out, offsets_);
   put(out, static_cast<std::uint64_t>(bytes_.size()));
   out.insert(out.end(), bytes_.begin(), bytes_.end());
 }
@@ -16,9 +14,8 @@ void StringPool::write(std::vector<std::uint8_t>& out) const {
 StringPool StringPool::read(ByteReader& in) {
   StringPool pool;
   const auto count = in.get<std::uint64_t>();
-  in.align8();
   if (count >= in.remaining() / 4) fail_file(in.where(), ": truncated input (", count, " strings)");
-  pool.offsets_ = in.get_array_ref<std::uint32_t>(count + 1);
+  pool.offsets_ = in.get_aligned<std::uint32_t>(count + 1);
   const auto size = in.get<std::uint64_t>();
   pool.bytes_ = in.get_array_ref<char>(size);
   if (pool.offsets_[0] != 0 || pool.offsets_.back() != size)
@@ -32,7 +29,7 @@ std::uint32_t StringPoolBuilder::intern(std::string_view text) {
   if (bytes_.size() + text.size() > std::numeric_limits<std::uint32_t>::max())
     fail("string pool: more than 4 GiB of distinct strings");
   // Append, then look the new id up: an equal string already there keeps its id and the copy is undone.
-  bytes_.append(text);
+  bytes_.insert(bytes_.end(), text.begin(), text.end());
   offsets_.push_back(static_cast<std::uint32_t>(bytes_.size()));
   const auto id = static_cast<std::uint32_t>(offsets_.size() - 2);
   const auto [at, added] = index_.insert(id);
@@ -44,10 +41,11 @@ std::uint32_t StringPoolBuilder::intern(std::string_view text) {
 
 StringPool StringPoolBuilder::take() {
   index_.clear();
+  bytes_.shrink_to_fit();  // both grew by doubling
+  offsets_.shrink_to_fit();
   StringPool pool;
-  pool.bytes_ = ArrayRef<char>(std::vector<char>(bytes_.begin(), bytes_.end()));
+  pool.bytes_ = ArrayRef<char>(std::move(bytes_));
   pool.offsets_ = ArrayRef<std::uint32_t>(std::move(offsets_));
-  bytes_ = {};
   return pool;
 }
 

@@ -4,7 +4,6 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
-#include <string>
 #include <string_view>
 #include <unordered_set>
 #include <vector>
@@ -44,7 +43,7 @@ class StringPoolBuilder {
 
  private:
   std::string_view at(std::uint32_t id) const {
-    return std::string_view(bytes_).substr(offsets_[id], offsets_[id + 1] - offsets_[id]);
+    return {bytes_.data() + offsets_[id], offsets_[id + 1] - offsets_[id]};
   }
   struct Hash {
     const StringPoolBuilder* builder;
@@ -54,7 +53,7 @@ class StringPoolBuilder {
     const StringPoolBuilder* builder;
     bool operator()(std::uint32_t a, std::uint32_t b) const { return builder->at(a) == builder->at(b); }
   };
-  std::string bytes_;
+  std::vector<char> bytes_;  // handed over to the pool as it is
   std::vector<std::uint32_t> offsets_ = {0};
   std::unordered_set<std::uint32_t, Hash, Equal> index_;
 };

@@ -111,7 +111,7 @@ std::vector<std::uint8_t> CompactTrie::serialize() const {
   std::vector<std::uint8_t> out(kMagic, kMagic + 8);
   put(out, kVersion);
   write(out);
-  put(out, fnv1a(out.data(), out.size()));
+  put_checksum(out);
   return out;
 }
 
@@ -122,10 +122,7 @@ bool CompactTrie::is_serialized(View<const std::uint8_t> bytes) {
 CompactTrie CompactTrie::deserialize(View<const std::uint8_t> bytes, const char* where) {
   if (bytes.size < 8 + 4 + 8) fail_file(where, ": ", bytes.size, " bytes is too short for a compact trie");
   if (!is_serialized(bytes)) fail_file(where, ": not attnkit compact trie bytes (bad magic)");
-  std::uint64_t stored;
-  std::memcpy(&stored, bytes.data + bytes.size - 8, 8);
-  if (stored != fnv1a(bytes.data, bytes.size - 8))
-    fail_file(where, ": checksum mismatch (corrupted or truncated bytes)");
+  if (!checksum_matches(bytes)) fail_file(where, ": checksum mismatch (corrupted or truncated bytes)");
   auto copy = std::make_shared<const std::vector<std::uint8_t>>(bytes.data, bytes.data + bytes.size);
   ByteReader in({copy->data(), copy->size() - 8}, where);
   in.get_bytes(8);  // the magic

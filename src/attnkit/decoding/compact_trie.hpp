@@ -1,12 +1,13 @@
 // A PrefixTrie in succinct form, for the large immutable tries of a knowledge base: the same nodes in the
 // same breadth-first order (so node ids, tokens and values are identical), stored as
-//   - LOUDS: each node's child count in unary, 2 bits a node (+1 for select samples), where PrefixTrie
+//   - LOUDS: each node's child count in unary, 2 bits a node (+0.5 for select samples), where PrefixTrie
 //     spends 32 bits on first_child; the children of node i are still the consecutive ids
 //     1 + c_0 + … + c_{i−1} onwards;
 //   - labels as indices into the trie's sorted token alphabet, ⌈log2 |alphabet|⌉ bits each (13 for KgCLUE's
 //     4,400 tokens) instead of 32; the indices keep token order, so siblings stay binary-searchable;
 //   - one "complete" bit a node with rank, and values per entry in unary plus bit-packed values.
-// Measured on the KgCLUE KB: 2.1 bytes a node against PrefixTrie's 12 (README, "Compact tries").
+// Measured on the KgCLUE KB's triple and predicate tries: 2.5 bytes a node against PrefixTrie's 12 (README,
+// "Compact tries and KB index files").
 #pragma once
 #include <cstddef>
 #include <cstdint>

@@ -1,6 +1,6 @@
 // What constrained decoding needs from a trie over token-id sequences, whatever its layout: the tokens
 // allowed after a node and the nodes they lead to, whether a sequence ends at a node, and its values.
-// PrefixTrie (flat arrays, fastest), CompactTrie (succinct, ~10× smaller) and views such as KBQA's
+// PrefixTrie (flat arrays, fastest), CompactTrie (succinct, ~5× smaller) and views such as KBQA's
 // subject trie implement it; beam search, the LCS lookahead and KBQA read tries only through it.
 #pragma once
 #include <cstddef>
@@ -12,7 +12,7 @@
 namespace attnkit::decoding {
 
 enum class TrieLayout {
-  kCompact,  // CompactTrie: succinct, ~6× smaller on KgCLUE's KB (the default for knowledge bases)
+  kCompact,  // CompactTrie: succinct, ~5× smaller (the default for knowledge bases)
   kFlat,     // PrefixTrie: plain arrays, the fastest lookups and the reference the compact layout is tested against
 };
 

@@ -33,7 +33,7 @@ std::vector<std::uint8_t> PrefixTrie::serialize() const {
   put_array(out, labels_);
   put_array(out, value_begin_);
   put_array(out, values_);
-  put(out, fnv1a(out.data(), out.size()));
+  put_checksum(out);
   return out;
 }
 
@@ -55,9 +55,7 @@ PrefixTrie PrefixTrie::deserialize(View<const std::uint8_t> bytes, const char* w
   if (bytes.size != expected)
     fail_file(where, ": expected ", expected, " bytes for ", nodes, " nodes and ", value_count, " values, got ", bytes.size,
          bytes.size < expected ? " (truncated)" : "");
-  std::uint64_t stored_checksum;
-  std::memcpy(&stored_checksum, bytes.data + bytes.size - 8, 8);
-  if (stored_checksum != fnv1a(bytes.data, bytes.size - 8)) fail_file(where, ": checksum mismatch (corrupted bytes)");
+  if (!checksum_matches(bytes)) fail_file(where, ": checksum mismatch (corrupted bytes)");
 
   PrefixTrie trie;
   ByteReader body({bytes.data + kHeaderBytes, bytes.size - kHeaderBytes - 8}, where);

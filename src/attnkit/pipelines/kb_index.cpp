@@ -49,7 +49,7 @@ KbIndex KbIndex::build(KnowledgeBase kb, const text::Tokenizer& tokenizer, std::
   if (base.size() > static_cast<std::size_t>(INT32_MAX)) fail("knowledge base: more than 2^31 triples");
   Sequences triples, subjects, predicates;
   // Predicates repeat thousands of times and a subject's triples are usually adjacent: tokenize each once.
-  std::unordered_map<std::uint32_t, std::pair<std::int32_t, std::vector<std::int32_t>>> predicate_tokens;
+  std::unordered_map<std::uint32_t, std::vector<std::int32_t>> predicate_tokens;  // string id → tokens
   std::uint32_t last_subject = UINT32_MAX;
   std::vector<std::int32_t> name, sense, key;
   for (std::size_t i = 0; i < base.size(); ++i) {
@@ -68,30 +68,26 @@ KbIndex KbIndex::build(KnowledgeBase kb, const text::Tokenizer& tokenizer, std::
       auto tokens = tokenizer.ids(t.predicate);
       if (tokens.empty())
         fail_file("knowledge base line ", i + 1, ": the predicate \"", t.predicate, "\" has no tokens");
-      const auto value = static_cast<std::int32_t>(index.predicate_ids_.size());
+      predicates.add(tokens, static_cast<std::int32_t>(index.predicate_ids_.size()));
       index.predicate_ids_.push_back(ids.predicate);
-      predicates.add(tokens, value);
-      found = predicate_tokens.emplace(ids.predicate, std::make_pair(value, std::move(tokens))).first;
+      found = predicate_tokens.emplace(ids.predicate, std::move(tokens)).first;
     }
     key = name;
     key.push_back(sep);
-    key.insert(key.end(), found->second.second.begin(), found->second.second.end());
+    key.insert(key.end(), found->second.begin(), found->second.end());
     key.push_back(sep);
     key.insert(key.end(), sense.begin(), sense.end());
     triples.add(key, static_cast<std::int32_t>(i));
     if (layout == TrieLayout::kFlat) subjects.add(name, static_cast<std::int32_t>(i));
   }
   if (layout == TrieLayout::kFlat) {
-    auto triple_trie = std::make_unique<decoding::PrefixTrie>(triples.build());
-    auto subject_trie = std::make_unique<decoding::PrefixTrie>(subjects.build());
-    auto predicate_trie = std::make_unique<decoding::PrefixTrie>(predicates.build());
-    index.flat_bytes_ = triple_trie->memory_bytes() + subject_trie->memory_bytes() + predicate_trie->memory_bytes();
-    index.triples_ = std::move(triple_trie);
-    index.subjects_ = std::move(subject_trie);
-    index.predicates_ = std::move(predicate_trie);
+    index.triples_ = std::make_unique<decoding::PrefixTrie>(triples.build());
+    index.subjects_ = std::make_unique<decoding::PrefixTrie>(subjects.build());
+    index.predicates_ = std::make_unique<decoding::PrefixTrie>(predicates.build());
     return index;
   }
-  index.hold_compact(decoding::CompactTrie::from(triples.build()), decoding::CompactTrie::from(predicates.build()), sep);
+  index.hold_compact(decoding::CompactTrie::from(triples.build()), decoding::CompactTrie::from(predicates.build()),
+                     sep);
   return index;
 }
 
@@ -106,7 +102,7 @@ void KbIndex::hold_compact(decoding::CompactTrie triples, decoding::CompactTrie 
 }
 
 std::size_t KbIndex::trie_bytes() const {
-  return compact_triples_ ? compact_triples_->memory_bytes() + compact_predicates_->memory_bytes() : flat_bytes_;
+  return triples_->memory_bytes() + subjects_->memory_bytes() + predicates_->memory_bytes();  // a view holds 0
 }
 
 std::vector<std::uint8_t> KbIndex::serialize(std::uint64_t vocab, std::int32_t sep) const {
@@ -120,7 +116,7 @@ std::vector<std::uint8_t> KbIndex::serialize(std::uint64_t vocab, std::int32_t s
   put_array(out, predicate_ids_);
   compact_triples_->write(out);
   compact_predicates_->write(out);
-  put(out, fnv1a(out.data(), out.size()));
+  put_checksum(out);
   return out;
 }
 
@@ -133,10 +129,7 @@ KbIndex KbIndex::open(std::shared_ptr<const void> owner, View<const std::uint8_t
   const auto version = in.get<std::uint32_t>();
   if (version != kVersion)
     fail_file(where, ": KB index format version ", version, " is not supported (expected ", kVersion, ")");
-  std::uint64_t stored;
-  std::memcpy(&stored, bytes.data + bytes.size - 8, 8);
-  if (stored != fnv1a(bytes.data, bytes.size - 8))
-    fail_file(where, ": checksum mismatch (corrupted or truncated KB index)");
+  if (!checksum_matches(bytes)) fail_file(where, ": checksum mismatch (corrupted or truncated KB index)");
   if (in.get<std::int32_t>() != sep || in.get<std::uint64_t>() != vocab)
     fail(where, ": the KB index was built with another vocabulary; rebuild it with this model (attnkit-cli build-kb)");
   KbIndex index;

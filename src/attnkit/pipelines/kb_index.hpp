@@ -56,7 +56,6 @@ class KbIndex {
   std::unique_ptr<decoding::TokenTrie> triples_, subjects_, predicates_;
   const decoding::CompactTrie* compact_triples_ = nullptr;  // the same objects as triples_ / predicates_
   const decoding::CompactTrie* compact_predicates_ = nullptr;
-  std::size_t flat_bytes_ = 0;
 };
 
 }  // namespace attnkit::pipelines

@@ -50,15 +50,6 @@ Kbqa::Kbqa(std::string_view config_json, View<const std::uint8_t> safetensors, s
              return KbIndex::open(std::move(owner), kb_index, vocab_fingerprint(tokenizer), sep, where);
            }) {}
 
-Kbqa::Kbqa(std::string_view config_json, View<const std::uint8_t> safetensors, std::string_view vocab,
-           View<const std::uint8_t> kb_index, const char* where)
-    : Kbqa(config_json, model::SafeTensors::parse(safetensors), text::Tokenizer::from_vocab(vocab),
-           [&](const text::Tokenizer& tokenizer, std::int32_t sep) {
-             auto copy = std::make_shared<const std::vector<std::uint8_t>>(kb_index.data, kb_index.data + kb_index.size);
-             const View<const std::uint8_t> bytes{copy->data(), copy->size()};
-             return KbIndex::open(std::move(copy), bytes, vocab_fingerprint(tokenizer), sep, where);
-           }) {}
-
 Kbqa::Kbqa(std::string_view config_json, const model::SafeTensors& weights, text::Tokenizer tokenizer,
            const IndexSource& index)
     : tokenizer_(std::move(tokenizer)),

@@ -5,14 +5,13 @@
 // step, so the scores of all KB entries sum to 1.
 #pragma once
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
-
-#include <functional>
-#include <memory>
 
 #include "attnkit/decoding/beam_search.hpp"
 #include "attnkit/decoding/token_trie.hpp"
@@ -59,9 +58,6 @@ class Kbqa {
   // `owner` keeps `kb_index` alive; `where` names it in errors.
   Kbqa(std::string_view config_json, View<const std::uint8_t> safetensors, std::string_view vocab,
        std::shared_ptr<const void> owner, View<const std::uint8_t> kb_index, const char* where);
-  // With a copy of the index file's bytes.
-  Kbqa(std::string_view config_json, View<const std::uint8_t> safetensors, std::string_view vocab,
-       View<const std::uint8_t> kb_index, const char* where);
 
   std::vector<Answer> ask(std::string_view question, const KbqaOptions& options) const;
   const model::Seq2Seq& model() const { return model_; }

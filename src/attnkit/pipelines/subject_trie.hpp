@@ -52,31 +52,26 @@ class SubjectTrie : public decoding::TokenTrie {
 
   // Node ids are the triple trie's (those past a [SEP] are never reached through the view).
   std::size_t node_count() const override { return triples_.node_count(); }
-  // The distinct names: counted by a walk of the names' part of the trie the first time it is asked.
+  // The distinct names, counted by a walk of the names' part of the trie (nothing on a hot path asks).
   std::size_t entry_count() const override {
-    if (entries_ == kUncounted) {
-      std::size_t count = 0;
-      std::vector<std::uint32_t> stack = {root()};
-      std::vector<decoding::TrieBranch> children;
-      while (!stack.empty()) {
-        const std::uint32_t at = stack.back();
-        stack.pop_back();
-        count += is_complete(at);
-        branches(at, children);
-        for (const auto& c : children) stack.push_back(c.node);
-      }
-      entries_ = count;
+    std::size_t count = 0;
+    std::vector<std::uint32_t> stack = {root()};
+    std::vector<decoding::TrieBranch> children;
+    while (!stack.empty()) {
+      const std::uint32_t at = stack.back();
+      stack.pop_back();
+      count += is_complete(at);
+      branches(at, children);
+      for (const auto& c : children) stack.push_back(c.node);
     }
-    return entries_;
+    return count;
   }
   std::size_t memory_bytes() const override { return 0; }  // it holds nothing of its own
   std::vector<std::uint8_t> serialize() const override { fail("SubjectTrie: a view is saved with its KB index"); }
 
  private:
-  static constexpr std::size_t kUncounted = ~std::size_t{0};
   const decoding::TokenTrie& triples_;
   std::int32_t sep_;
-  mutable std::size_t entries_ = kUncounted;
 };
 
 }  // namespace attnkit::pipelines
