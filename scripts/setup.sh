@@ -4,15 +4,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# `setup.sh --training` adds what the PyTorch training/export scripts need (also used by npm run bench, whose
-# synthetic KBs take words from python3-jieba's dictionary).
-TRAINING_PACKAGES=(python3-torch libopenblas0-pthread python3-numpy python3-jieba)
+# `setup.sh --training` adds what the PyTorch training/export scripts need (also used by npm run bench).
+TRAINING_PACKAGES=(python3-torch libopenblas0-pthread python3-numpy)
 APT_PACKAGES=(emscripten libxsimd-dev wabt cmake ninja-build g++ clang libgtest-dev libbenchmark-dev nlohmann-json3-dev
               libclang-rt-14-dev
               chromium fonts-noto-cjk  # CJK fonts: readable Chinese in the e2e screenshots
               # The e2e suite's other engines: Firefox ESR (driven over WebDriver BiDi) and WebKitGTK's MiniBrowser
               # with its WebDriver, which needs an X display (Xvfb).
-              firefox-esr webkit2gtk-driver libwebkit2gtk-4.1-0 xvfb)
+              firefox-esr webkit2gtk-driver libwebkit2gtk-4.1-0 xvfb
+              # Words for the synthetic KBs (scripts/synthetic-kb.mjs) of the lazy-KB e2e test and the bench.
+              python3-jieba)
 [ "${1:-}" = "--training" ] && APT_PACKAGES+=("${TRAINING_PACKAGES[@]}")
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "attnkit/api/checks.hpp"
 #include "attnkit/api/kbqa_api.hpp"
 #include "guarded.hpp"
 #include "value_objects.hpp"
@@ -30,6 +31,37 @@ std::uintptr_t kbqa_open(const api::ModelFiles& model, const View<const std::uin
     std::shared_ptr<const void> owner(index.data, [](const void* bytes) { std::free(const_cast<void*>(bytes)); });
     return api::open_kbqa(model, std::move(owner), index, name);
   });
+}
+
+// A sharded KB: takes ownership of the manifest's bytes as kbqa_open does of an index's.
+std::uintptr_t kbqa_open_shards(const api::ModelFiles& model, const View<const std::uint8_t>& manifest,
+                                const std::string& name) {
+  return guarded_handle([&] {
+    std::shared_ptr<const void> owner(manifest.data, [](const void* bytes) { std::free(const_cast<void*>(bytes)); });
+    return api::open_kbqa_shards(model, std::move(owner), manifest, name);
+  });
+}
+
+int kbqa_load_shard(std::uintptr_t handle, double shard, const View<const std::uint8_t>& text,
+                    const std::string& name) {
+  return guarded([&] { api::kbqa_load_shard(kbqa_at(handle), to_integer(shard), text, name); });
+}
+
+// The shards the last question needs loaded before it can be answered (empty once it was answered).
+emscripten::val kbqa_needed(std::uintptr_t handle) {
+  emscripten::val out = emscripten::val::array();
+  for (const std::uint32_t shard : kbqa_at(handle).needed) out.call<void>("push", shard);
+  return out;
+}
+
+double kbqa_shard_count(std::uintptr_t handle) {
+  const auto* shards = kbqa_at(handle).kbqa.shards();
+  return shards ? static_cast<double>(shards->shard_count()) : 0.0;
+}
+
+double kbqa_shards_loaded(std::uintptr_t handle) {
+  const auto* shards = kbqa_at(handle).kbqa.shards();
+  return shards ? static_cast<double>(shards->loaded_count()) : 0.0;
 }
 
 // The KB index file's bytes (see guarded_bytes).
@@ -62,9 +94,52 @@ int kbqa_logits(std::uintptr_t handle, const View<const std::int32_t>& source, c
 
 double kbqa_vocab_size(std::uintptr_t handle) { return static_cast<double>(kbqa_at(handle).kbqa.model().vocab_size()); }
 double kbqa_triple_count(std::uintptr_t handle) {
-  return static_cast<double>(kbqa_at(handle).kbqa.knowledge_base().size());
+  return static_cast<double>(kbqa_at(handle).kbqa.kb().triple_count());
 }
-double kbqa_trie_bytes(std::uintptr_t handle) { return static_cast<double>(kbqa_at(handle).kbqa.trie_bytes()); }
+double kbqa_trie_bytes(std::uintptr_t handle) { return static_cast<double>(kbqa_at(handle).kbqa.kb().trie_bytes()); }
+
+// The sharded-KB builder (`attnkit-cli build-kb --shards`).
+api::KbShardBuilderSession& builder_at(std::uintptr_t handle) { return object_at<api::KbShardBuilderSession>(handle); }
+
+std::uintptr_t kb_shard_builder_create(const View<const std::uint8_t>& vocab, double shard_triples, double buckets) {
+  return guarded_handle([&] { return api::kb_shard_builder(vocab, to_integer(shard_triples), to_integer(buckets)); });
+}
+
+int kb_shard_builder_route(std::uintptr_t handle, const View<const std::uint8_t>& lines) {
+  return guarded([&] { builder_at(handle).builder.route(api::text_of(lines)); });
+}
+
+View<const std::uint8_t> kb_shard_builder_take_bucket(std::uintptr_t handle, double bucket) {
+  return guarded_bytes([&] {
+    const std::string lines = builder_at(handle).builder.take_bucket(static_cast<std::size_t>(to_integer(bucket)));
+    return std::vector<std::uint8_t>(lines.begin(), lines.end());
+  });
+}
+
+double kb_shard_builder_cut(std::uintptr_t handle, const View<const std::uint8_t>& lines) {
+  return guarded_or(-1.0, [&] { return static_cast<double>(api::kb_shard_builder_cut(builder_at(handle), lines)); });
+}
+
+View<const std::uint8_t> kb_shard_builder_shard(std::uintptr_t handle, double index) {
+  return guarded_bytes([&] {
+    const std::string text = api::kb_shard_builder_take_shard(builder_at(handle), to_integer(index));
+    return std::vector<std::uint8_t>(text.begin(), text.end());
+  });
+}
+
+View<const std::uint8_t> kb_shard_builder_manifest(std::uintptr_t handle) {
+  return guarded_bytes([&] { return api::kb_shard_manifest(builder_at(handle)); });
+}
+
+// { triples, shards, cuts } so far.
+emscripten::val kb_shard_builder_stats(std::uintptr_t handle) {
+  const auto& builder = builder_at(handle).builder;
+  emscripten::val out = emscripten::val::object();
+  out.set("triples", static_cast<double>(builder.triple_count()));
+  out.set("shards", static_cast<double>(builder.shard_count()));
+  out.set("cuts", static_cast<double>(builder.cut_count()));
+  return out;
+}
 
 }  // namespace
 }  // namespace attnkit::wasm
@@ -91,4 +166,17 @@ EMSCRIPTEN_BINDINGS(attnkit_kbqa) {
   emscripten::function("kbqaVocabSize", &kbqa_vocab_size);
   emscripten::function("kbqaTripleCount", &kbqa_triple_count);
   emscripten::function("kbqaTrieBytes", &kbqa_trie_bytes);
+  emscripten::function("kbqaOpenShards", &kbqa_open_shards);
+  emscripten::function("kbqaLoadShard", &kbqa_load_shard);
+  emscripten::function("kbqaNeeded", &kbqa_needed);
+  emscripten::function("kbqaShardCount", &kbqa_shard_count);
+  emscripten::function("kbqaShardsLoaded", &kbqa_shards_loaded);
+  emscripten::function("kbShardBuilderCreate", &kb_shard_builder_create);
+  emscripten::function("kbShardBuilderRoute", &kb_shard_builder_route);
+  emscripten::function("kbShardBuilderTakeBucket", &kb_shard_builder_take_bucket);
+  emscripten::function("kbShardBuilderCut", &kb_shard_builder_cut);
+  emscripten::function("kbShardBuilderShard", &kb_shard_builder_shard);
+  emscripten::function("kbShardBuilderManifest", &kb_shard_builder_manifest);
+  emscripten::function("kbShardBuilderStats", &kb_shard_builder_stats);
+  emscripten::function("kbShardBuilderDestroy", &destroy<api::KbShardBuilderSession>);
 }

@@ -47,7 +47,7 @@ template <typename Make>
 View<const std::uint8_t> guarded_bytes(Make&& make) {
   return guarded_or(View<const std::uint8_t>{}, [&] {
     const std::vector<std::uint8_t> bytes = make();
-    void* copy = std::malloc(bytes.size());
+    void* copy = std::malloc(bytes.empty() ? 1 : bytes.size());  // malloc(0) may return null
     if (!copy) throw std::bad_alloc();
     std::memcpy(copy, bytes.data(), bytes.size());
     return View<const std::uint8_t>{static_cast<const std::uint8_t*>(copy), bytes.size()};

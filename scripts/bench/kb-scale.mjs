@@ -4,24 +4,35 @@
 // index, WASM), open time and WASM memory in a fresh process, ms per question (beams 4, median) and exact
 // match on 1,000 synthetic questions whose answers are in the first 20k triples of both synthetic KBs.
 // Also ms per question flat vs compact on KgCLUE dev, measured alternately in one process.
+// Sharded (lazy) KBs of 1M and 20M synthetic triples (attnkit-cli build-kb --shards): bytes on disk next to
+// gzip -9 and xz -9 of the text, streaming build time and peak RSS, then in a fresh Node process open time,
+// WASM memory, ms, shard bytes read per question and exact match (1,000 questions), and in headless Chromium
+// what the page fetches and waits for: open, the first question (manifest included) and the later ones
+// (50 questions, bytes counted at the server). The 20M KB text and its gzip/xz sizes are kept in
+// build/bench-kb/ (1.3 GB; xz -9 of it takes minutes), regenerated when scripts/synthetic-kb.mjs changes.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { KBQA } from '../../dist/index.js';
 import { loadPieces, writeKb } from '../synthetic-kb.mjs';
 import { median } from './harness.mjs';
+import { lazyKbInChromium } from './kb-lazy-browser.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
 
-function xzBytes(path) {
+function compressedBytes(command, path) {
   try {
-    return Number(execFileSync('sh', ['-c', `xz -9 -T2 -c "${path}" | wc -c`], { encoding: 'utf8' }).trim());
+    return Number(execFileSync('sh', ['-c', `${command} -c "${path}" | wc -c`], { encoding: 'utf8' }).trim());
   } catch {
-    return NaN;  // no xz on this machine
+    return NaN;  // no such compressor on this machine
   }
 }
+const xzBytes = (path) => compressedBytes('xz -9 -T2', path);
 
 function buildIndex(kbPath, indexPath) {
   const start = performance.now();
@@ -70,6 +81,47 @@ async function flatVsCompact({ questions = 60, runs = 5 } = {}) {
   return { rows, flatTrieBytes };
 }
 
+// The 20M-triple text, its questions and its gzip/xz sizes, kept between runs.
+function cachedKb(triples, pieces) {
+  const dir = join(root, 'build/bench-kb');
+  const generator = createHash('sha256').update(readFileSync(join(root, 'scripts/synthetic-kb.mjs'))).digest('hex');
+  const kbPath = join(dir, `synthetic-${triples}.txt`), questionsPath = join(dir, `synthetic-${triples}-questions.jsonl`);
+  const sizesPath = join(dir, `synthetic-${triples}.json`);
+  const cached = existsSync(sizesPath) ? JSON.parse(readFileSync(sizesPath, 'utf8')) : {};
+  if (cached.generator !== generator || !existsSync(kbPath) || !existsSync(questionsPath)) {
+    mkdirSync(dir, { recursive: true });
+    writeKb({ triples, pieces, output: kbPath, questionsOutput: questionsPath });
+    const sizes = { generator, gzip9Bytes: compressedBytes('gzip -9', kbPath), xz9Bytes: xzBytes(kbPath) };
+    writeFileSync(sizesPath, JSON.stringify(sizes));
+    return { kbPath, questionsPath, ...sizes };
+  }
+  return { kbPath, questionsPath, ...cached };
+}
+
+async function lazyRow(name, { kbPath, questionsPath, gzip9Bytes, xz9Bytes }, dir) {
+  const start = performance.now();
+  const log = execFileSync('node', ['scripts/attnkit-cli.mjs', 'build-kb', '--kb', kbPath, '--shards', dir],
+    { cwd: root, encoding: 'utf8', maxBuffer: 1 << 20 });
+  const buildMs = performance.now() - start;
+  const manifestBytes = statSync(join(dir, 'manifest.attnkit.gz')).size;
+  const shardFiles = readdirSync(join(dir, 'shards'));
+  const indexBytes = manifestBytes + shardFiles.reduce((sum, f) => sum + statSync(join(dir, 'shards', f)).size, 0);
+  const node = JSON.parse(execFileSync('node', ['scripts/bench/kb-lazy.mjs', dir, questionsPath], { cwd: root, encoding: 'utf8' }));
+  const questions = readFileSync(questionsPath, 'utf8').split('\n').filter(Boolean).slice(0, 50).map((l) => JSON.parse(l).question);
+  const chromium = await lazyKbInChromium(dir, questions);
+  return {
+    name, triples: node.triples, textBytes: statSync(kbPath).size, gzip9Bytes, xz9Bytes, indexBytes,
+    indexBytesPerTriple: indexBytes / node.triples, gzipBytesPerTriple: gzip9Bytes / node.triples, indexToGzip: indexBytes / gzip9Bytes,
+    shards: shardFiles.length, manifestBytes, buildMs, buildPeakRssMB: Number(/peak RSS (\d+) MB/.exec(log)?.[1]),
+    openMs: node.openMs, wasmMemoryMB: node.memoryBytes / 2 ** 20, openWasmMemoryMB: node.openMemoryBytes / 2 ** 20,
+    compactTrieBytes: node.trieBytes, msPerQuestion: node.msPerQuestion, shardBytesPerQuestion: node.shardBytesPerQuestion,
+    exactMatch: node.exactMatch, questions: node.questions, shardsLoaded: node.shards.loaded,
+    chromiumOpenMs: chromium.openMs, chromiumFirstQuestionMs: chromium.firstQuestionMs,
+    chromiumFirstQuestionBytes: chromium.firstQuestionBytes, chromiumMsPerQuestion: chromium.msPerQuestion,
+    chromiumBytesPerQuestion: chromium.bytesPerQuestion, chromiumQuestions: chromium.questions, browser: chromium.browser,
+  };
+}
+
 export async function benchKbScale({ millions = 1 } = {}) {
   if (!existsSync(join(root, 'web/models/kbqa-kgclue/model.safetensors'))) return [{ name: 'kbScale', note: 'no bundled KBQA model' }];
   const work = mkdtempSync(join(tmpdir(), 'attnkit-kb-scale-'));
@@ -91,11 +143,16 @@ export async function benchKbScale({ millions = 1 } = {}) {
       const kbPath = join(work, `synthetic-${triples}.txt`), indexPath = join(work, `synthetic-${triples}.attnkit`);
       writeKb({ triples, pieces, output: kbPath, questionsOutput: questions });
       const buildMs = buildIndex(kbPath, indexPath);
-      rows.push(sizeRow(`synthetic KB, ${triples} triples, 1000 synthetic questions`, kbPath, indexPath, buildMs,
-        openInFreshProcess(indexPath, questions)));
+      const row = sizeRow(`synthetic KB, ${triples} triples, 1000 synthetic questions`, kbPath, indexPath, buildMs,
+        openInFreshProcess(indexPath, questions));
+      rows.push(row);
+      if (triples >= 1_000_000) {
+        rows.push(await lazyRow(`synthetic KB, ${triples} triples, sharded (lazy)`,
+          { kbPath, questionsPath: questions, gzip9Bytes: row.gzip9Bytes, xz9Bytes: row.xz9Bytes }, join(work, `shards-${triples}`)));
+      }
       rmSync(kbPath);
     }
-    rows.push({ name: 'synthetic KB, 20M triples, lazy sharded index', note: 'not built yet: the lazy, sharded index is still open' });
+    rows.push(await lazyRow('synthetic KB, 20M triples, sharded (lazy)', cachedKb(20_000_000, pieces), join(work, 'shards-20m')));
     return [...rows, ...speedRows];
   } finally {
     rmSync(work, { recursive: true, force: true });

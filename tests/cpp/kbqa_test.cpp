@@ -131,7 +131,7 @@ TEST(Kbqa, ExhaustiveBeamsReproduceEveryEntryProbabilityFromPyTorch) {
     ASSERT_EQ(answers.size(), entries.size());
     double total = 0;
     for (std::size_t i = 0; i < answers.size(); ++i) {
-      const auto expected = kbqa.knowledge_base().triple(entries[i]["triple"].get<std::size_t>());
+      const auto expected = kbqa.kb().triple(entries[i]["triple"].get<std::int32_t>());
       EXPECT_EQ(answers[i].subject, expected.subject);
       EXPECT_EQ(answers[i].predicate, expected.predicate);
       EXPECT_EQ(answers[i].object, expected.object);
@@ -144,9 +144,9 @@ TEST(Kbqa, ExhaustiveBeamsReproduceEveryEntryProbabilityFromPyTorch) {
 
 TEST(Kbqa, EveryModeAnswersFromTheKnowledgeBase) {
   const auto kbqa = tiny_kbqa(read_file(kTiny + "kb.txt"));
-  const auto& kb = kbqa.knowledge_base();
+  const auto& kb = kbqa.kb();
   const auto in_kb = [&](auto field) {
-    for (std::size_t t = 0; t < kb.size(); ++t)
+    for (std::int32_t t = 0; t < static_cast<std::int32_t>(kb.triple_count()); ++t)
       if (field(kb.triple(t))) return true;
     return false;
   };

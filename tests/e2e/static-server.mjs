@@ -6,8 +6,11 @@ import { extname, normalize, resolve } from 'node:path';
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm',
   '.json': 'application/json', '.css': 'text/css', '.png': 'image/png' };
 
-/** Serves `mounts` ({ '/dist/': dir, '/': dir }) and resolves to { url, close }. */
-export function serveStatic(mounts, headers = {}) {
+/**
+ * Serves `mounts` ({ '/dist/': dir, '/': dir }) and resolves to { url, close }; `onServe(path, bytes)` is told
+ * of every file served (to count the bytes a page fetches).
+ */
+export function serveStatic(mounts, headers = {}, { onServe } = {}) {
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     if (path === '/favicon.ico') { res.writeHead(204).end(); return; } // browsers ask for it unprompted
@@ -19,6 +22,7 @@ export function serveStatic(mounts, headers = {}) {
       const body = await readFile(file);
       res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', ...headers });
       res.end(body);
+      onServe?.(path, body.length);
     } catch {
       res.writeHead(404).end('not found');
     }

@@ -141,7 +141,7 @@ describe('bad KB index files are clear Errors that name the file', () => {
   });
 
   it('rejects options that cannot apply', async () => {
-    await expect(load({ index }, { trie: 'flat' })).rejects.toThrow("KBQA.load: trie 'flat' needs the KB as text; an index is always compact");
+    await expect(load({ index }, { trie: 'flat' })).rejects.toThrow("KBQA.load: trie 'flat' needs the KB as text; an index or sharded KB is always compact");
     await expect(load({ index, url: 'x' })).rejects.toThrow(/KBQA.load: unknown option 'url' in kb/);
     await expect(load({ index: 42 })).rejects.toThrow('KBQA.load: kb.index must be a URL or the index file\'s bytes');
     await expect(load('a ||| b ||| c', { trie: 'dense' })).rejects.toThrow("KBQA.load: trie must be one of 'compact', 'flat', got dense");

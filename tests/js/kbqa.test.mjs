@@ -103,7 +103,7 @@ describe('KBQA rejects bad input with a clear Error and keeps working', () => {
     ['a KB with an empty subject', { kb: ' ||| 繁体 ||| x' }, /knowledge base line 1: the subject is empty/],
     ['a KB array entry that is not three strings', { kb: [['北京', '繁体']] }, /kb\[0\] must be \[subject, predicate, object\]/],
     ['a KB field holding |||', { kb: [['北京 ||| x', '繁体', 'y']] }, /kb\[0\] has a field containing a line break or '\|\|\|'/],
-    ['a KB of the wrong type', { kb: 42 }, /kb must be KB text, \{ url \}, an array of triples, or \{ index \}/],
+    ['a KB of the wrong type', { kb: 42 }, /kb must be KB text, \{ url \}, an array of triples, \{ index \} or \{ shards \}/],
     ['a KB subject with no tokens', { kb: '\u0001 ||| 繁体 ||| x' }, /knowledge base line 1: the subject name .* has no tokens/],
     ['an NER model', { model: { url: new URL('../fixtures/tiny-ner/', import.meta.url) } }, /is a 'attnkit-encoder' model, not an 'attnkit-seq2seq' model/],
     ['a missing KB file', { kb: { url: new URL('./no-such-kb.txt', tiny) } }, /KBQA.load: could not read/],

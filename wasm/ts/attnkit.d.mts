@@ -114,6 +114,19 @@ export interface AttnkitWasmModule {
   kbqaVocabSize(handle: number): number;
   kbqaTripleCount(handle: number): number;
   kbqaTrieBytes(handle: number): number;
+  kbqaOpenShards(model: ModelFiles, manifest: View, name: string): number;
+  kbqaLoadShard(handle: number, shard: number, text: View, name: string): number;
+  kbqaNeeded(handle: number): number[];
+  kbqaShardCount(handle: number): number;
+  kbqaShardsLoaded(handle: number): number;
+  kbShardBuilderCreate(vocab: View, shardTriples: number, buckets: number): number;
+  kbShardBuilderRoute(handle: number, lines: View): number;
+  kbShardBuilderTakeBucket(handle: number, bucket: number): View;
+  kbShardBuilderCut(handle: number, lines: View): number;
+  kbShardBuilderShard(handle: number, index: number): View;
+  kbShardBuilderManifest(handle: number): View;
+  kbShardBuilderStats(handle: number): { triples: number; shards: number; cuts: number };
+  kbShardBuilderDestroy(handle: number): void;
 }
 
 export interface AttnkitModuleOptions {

@@ -17,6 +17,7 @@ export {
   type TrieLayout, type TrieOptions,
 } from './decoding.js';
 export { NER, type Entity, type ExtractOptions } from './ner.js';
-export { KBQA, type Answer, type AskOptions, type KbqaMode, type KbqaLoadOptions, type KnowledgeSource, type TripleInput } from './kbqa.js';
+export { KbShardBuilder, type KbShardBuilderOptions } from './kb-shards.js';
+export { KBQA, type Answer, type AskOptions, type KbqaMode, type KbqaLoadOptions, type KnowledgeSource, type ShardStats, type TripleInput } from './kbqa.js';
 export type { ModelSource, FetchOptions, ProgressCallback } from './model-files.js';
 export { AttnkitWorker, type Timed } from './worker-client.js';

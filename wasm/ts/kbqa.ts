@@ -54,11 +54,14 @@ const ASK_KEYS = optionKeys<AskOptions>()('beams', 'topK', 'mode', 'lookahead', 
 export type TripleInput = readonly [string, string, string] | { subject: string; predicate: string; object: string };
 
 /**
- * KB text ("S ||| P ||| O" a line), { url } of such a file, triples, or { index } a prebuilt KB index
- * (`attnkit-cli build-kb`, or KBQA.index()): its URL or bytes, opened without tokenizing anything.
+ * KB text ("S ||| P ||| O" a line), { url } of such a file, triples, { index } a prebuilt KB index
+ * (`attnkit-cli build-kb`, or KBQA.index()): its URL or bytes, opened without tokenizing anything, or
+ * { shards } the URL of a sharded KB's manifest (`attnkit-cli build-kb --shards DIR` writes DIR/manifest.attnkit.gz
+ * and DIR/shards/N.txt.gz): only the manifest is fetched up front, each shard the first time a question
+ * reaches it (use askAsync).
  */
 export type KnowledgeSource = string | { url: string | URL } | readonly TripleInput[] |
-  { index: string | URL | Uint8Array | ArrayBuffer };
+  { index: string | URL | Uint8Array | ArrayBuffer } | { shards: string | URL };
 
 export interface KbqaLoadOptions extends FetchOptions {
   /** The seq2seq model directory (default: the bundled KgCLUE model). */
@@ -92,10 +95,11 @@ function tripleLine(where: string, triple: TripleInput, index: number): string {
   return fields.join(' ||| ');
 }
 
-/** The KB's bytes: text, or an index file (`name` says which, for messages). */
+/** The KB's bytes: text, an index file or a sharded KB's manifest (their URLs or names, for messages). */
 interface KnowledgeBytes {
   bytes: Uint8Array;
   index?: string;
+  shards?: URL;
 }
 
 /**
@@ -130,27 +134,73 @@ async function knowledgeBytes(where: string, kb: KnowledgeSource | undefined, mo
     const url = new URL(String(index), directory);
     return { bytes: await readBytes(where, url, fetchOptions), index: url.href };
   }
+  if (typeof kb === 'object' && kb !== null && 'shards' in kb) {
+    checkOptions(where, kb, SHARDS_KEYS, 'kb');
+    if (typeof kb.shards !== 'string' && !(kb.shards instanceof URL)) {
+      throw new AttnkitError(`${where}: kb.shards must be the URL of a sharded KB's manifest.attnkit`);
+    }
+    const url = new URL(String(kb.shards), directory);
+    const bytes = await readBytes(where, url, fetchOptions);
+    if (!MANIFEST_MAGIC.every((c, i) => bytes[i] === c.charCodeAt(0)) && !GZIP_MAGIC.every((b, i) => bytes[i] === b)) {
+      throw new AttnkitError(`${where}: ${url.href} is not a sharded KB's manifest (an HTML page or another file?)`,
+        'corrupt-file');
+    }
+    return { bytes, shards: url };
+  }
   if (typeof kb === 'object' && kb !== null && 'url' in kb) {  // KB text
     return { bytes: await readBytes(where, new URL(String(kb.url), directory), fetchOptions) };
   }
-  throw new AttnkitError(`${where}: kb must be KB text, { url }, an array of triples, or { index }`);
+  throw new AttnkitError(`${where}: kb must be KB text, { url }, an array of triples, { index } or { shards }`);
 }
 const INDEX_KEYS = optionKeys<{ index: unknown }>()('index');
+const SHARDS_KEYS = optionKeys<{ shards: unknown }>()('shards');
+const MANIFEST_MAGIC = [...'ATKKBSM1'];  // a sharded KB's manifest (src/attnkit/pipelines/kb_shards.cpp)
+const GZIP_MAGIC = [0x1f, 0x8b];  // attnkit-cli writes the manifest gzip'd: it is fetched before any question
 const INDEX_MAGIC = [...'ATKKBIX1'];  // a KB index file's first bytes (src/attnkit/pipelines/kb_index.cpp)
+
+/** How far a sharded KB is loaded. */
+export interface ShardStats {
+  /** Shards in the KB. */
+  count: number;
+  /** Shards loaded so far. */
+  loaded: number;
+  /** Bytes of shard files read so far (gzip'd, from the network or the Cache API). */
+  bytesRead: number;
+}
+
+/** Where a sharded KB's shards are and how to fetch them. */
+interface ShardSource {
+  manifest: URL;
+  fetchOptions: FetchOptions;
+}
 
 export class KBQA extends OwnedHandle {
   /** Triples in the knowledge base. */
   readonly size: number;
-  /** Bytes held by its prefix tries in WASM memory. */
-  readonly trieBytes: number;
   private readonly vocabSize: number;
+  private readonly shards: ShardSource | undefined;
+  private readonly loading = new Map<number, Promise<void>>();
+  private shardBytesRead = 0;
 
-  private constructor(mod: AttnkitWasmModule, handle: number) {
+  private constructor(mod: AttnkitWasmModule, handle: number, shards?: ShardSource) {
     super(mod, 'KBQA');
     this.adopt(handle, (h) => mod.kbqaDestroy(h));
     this.size = mod.kbqaTripleCount(handle);
-    this.trieBytes = mod.kbqaTrieBytes(handle);
     this.vocabSize = mod.kbqaVocabSize(handle);
+    this.shards = shards;
+  }
+
+  /** Bytes held by its prefix tries in WASM memory (for a sharded KB: its manifest's and the loaded shards'). */
+  get trieBytes(): number {
+    return this.mod.kbqaTrieBytes(this.handle('KBQA.trieBytes'));
+  }
+
+  /** For a sharded KB ({ kb: { shards } }): how many shards it has and has loaded; undefined otherwise. */
+  get shardStats(): ShardStats | undefined {
+    if (!this.shards) return undefined;
+    const handle = this.handle('KBQA.shardStats');
+    return { count: this.mod.kbqaShardCount(handle), loaded: this.mod.kbqaShardsLoaded(handle),
+      bytesRead: this.shardBytesRead };
   }
 
   /**
@@ -170,20 +220,44 @@ export class KBQA extends OwnedHandle {
       loadModelFiles(where, { cache: options.cache, ...options.model, onProgress: modelProgress }, DEFAULT_MODEL),
       knowledgeBytes(where, options.kb, options.model, { cache: options.cache, onProgress: kbProgress }),
     ]);
-    if (kb.index !== undefined && options.trie === 'flat') {
-      throw new AttnkitError(`${where}: trie 'flat' needs the KB as text; an index is always compact`);
+    if ((kb.index !== undefined || kb.shards !== undefined) && options.trie === 'flat') {
+      throw new AttnkitError(`${where}: trie 'flat' needs the KB as text; an index or sharded KB is always compact`);
     }
-    // An index is read in place: kbqaOpen takes its copy over (and frees it, also when it fails), so that copy
-    // is made last, when nothing else can throw before the call.
-    const handle = withHeap(mod, where, (heap) => heap.checked(kb.index === undefined
-      ? mod.kbqaCreate(modelFileViews(heap, files), heap.view(kb.bytes), layout)
-      : mod.kbqaOpen(modelFileViews(heap, files), heap.adopted(kb.bytes), kb.index), failedHandle));
-    return new KBQA(mod, handle);
+    // An index or manifest is read in place: kbqaOpen(Shards) takes its copy over (and frees it, also when it
+    // fails), so that copy is made last, when nothing else can throw before the call.
+    const handle = withHeap(mod, where, (heap) => heap.checked(
+      kb.shards !== undefined ? mod.kbqaOpenShards(modelFileViews(heap, files), heap.adopted(kb.bytes), kb.shards.href)
+        : kb.index !== undefined ? mod.kbqaOpen(modelFileViews(heap, files), heap.adopted(kb.bytes), kb.index)
+          : mod.kbqaCreate(modelFileViews(heap, files), heap.view(kb.bytes), layout), failedHandle));
+    return new KBQA(mod, handle, kb.shards && { manifest: kb.shards, fetchOptions: { cache: options.cache } });
   }
 
-  /** The best KB entries for `question`, best first; [] for a question with no tokens. */
+  /**
+   * The best KB entries for `question`, best first; [] for a question with no tokens. On a sharded KB this
+   * needs the shards the question reaches to be loaded already: use askAsync, which loads them.
+   */
   ask(question: string, options: AskOptions = {}): Answer[] {
     const where = 'KBQA.ask';
+    const answers = this.tryAsk(where, question, options);
+    if (Array.isArray(answers)) return answers;
+    throw new AttnkitError(`${where}: the question needs shard(s) ${answers.needed.join(', ')} of the sharded KB, ` +
+      'not loaded yet: use await kbqa.askAsync(question)', 'invalid-state');
+  }
+
+  /**
+   * ask(), loading the shards of a sharded KB the question reaches first (fetched beside its manifest, kept in
+   * the Cache API so they work offline later). The same answers as ask() on a KB held whole.
+   */
+  async askAsync(question: string, options: AskOptions = {}): Promise<Answer[]> {
+    const where = 'KBQA.askAsync';
+    for (;;) {
+      const answers = this.tryAsk(where, question, options);
+      if (Array.isArray(answers)) return answers;
+      await Promise.all(answers.needed.map((shard) => this.loadShard(where, shard)));
+    }
+  }
+
+  private tryAsk(where: string, question: string, options: AskOptions): Answer[] | { needed: number[] } {
     const handle = this.handle(where);
     if (typeof question !== 'string') throw new AttnkitError(`${where}: question must be a string, got ${typeof question}`);
     checkOptions(where, options, ASK_KEYS);
@@ -196,11 +270,35 @@ export class KBQA extends OwnedHandle {
     const args = { beams, topK, mode, lookahead: options.lookahead !== false, lengthPenalty, mutualInformation };
     const count = withHeap(this.mod, where, (heap) =>
       heap.checked(this.mod.kbqaAsk(handle, heap.view(bytes), args), failedCount));
+    if (this.shards) {
+      const needed = this.mod.kbqaNeeded(handle);
+      if (needed.length > 0) return { needed };
+    }
     return Array.from({ length: count }, (_, i) => {
       const answer = this.mod.kbqaAnswer(handle, i);
       if (!answer) throw moduleError(this.mod);
       return answer;
     });
+  }
+
+  /** Fetches, checks and loads one shard; concurrent questions needing it share one fetch. */
+  private loadShard(where: string, shard: number): Promise<void> {
+    const pending = this.loading.get(shard);
+    if (pending) return pending;
+    const source = this.shards as ShardSource;
+    const url = new URL(`shards/${shard}.txt.gz`, source.manifest);
+    const load = (async () => {
+      const gzipped = await readBytes(where, url, source.fetchOptions);
+      this.shardBytesRead += gzipped.length;
+      // Decompressed in WASM, synchronously: the browser's DecompressionStream took longer than the shard's
+      // tries take to build, in event-loop turns a waiting question pays for.
+      const handle = this.handle(where);
+      withHeap(this.mod, where, (heap) => heap.check(this.mod.kbqaLoadShard(handle, shard, heap.view(gzipped), url.href)));
+    })();
+    this.loading.set(shard, load);
+    // A failed shard may be tried again by a later question (the server or network may have recovered).
+    load.catch(() => this.loading.delete(shard));
+    return load;
   }
 
   /**

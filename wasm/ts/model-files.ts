@@ -75,6 +75,10 @@ function isNodeFileUrl(url: URL): boolean {
   return url.protocol === 'file:' && typeof maybeProcess?.versions?.node === 'string';
 }
 
+// Opened once: a sharded KB reads a file from it for every shard a question reaches.
+let cacheOpened: Promise<Cache | undefined> | undefined;
+const openCache = () => (cacheOpened ??= caches.open(CACHE_NAME).catch(() => undefined));
+
 /** The bytes at `url`: fetched, or read from disk for a file: URL in Node. */
 export async function readBytes(where: string, url: URL, options: FetchOptions = {}): Promise<Uint8Array> {
   if (isNodeFileUrl(url)) {
@@ -91,7 +95,7 @@ export async function readBytes(where: string, url: URL, options: FetchOptions =
     }
   }
   const cache = options.cache !== false && typeof caches !== 'undefined' && /^https?:$/.test(url.protocol)
-    ? await caches.open(CACHE_NAME).catch(() => undefined) : undefined;
+    ? await openCache() : undefined;
   const cached = await cache?.match(url.href);
   if (cached) return readStream(cached, options.onProgress);
   let response: Response;
@@ -108,7 +112,9 @@ export async function readBytes(where: string, url: URL, options: FetchOptions =
   const bytes = await readStream(response, options.onProgress);
   if (cache) {
     const headers = { 'content-type': response.headers.get('content-type') ?? 'application/octet-stream', 'content-length': String(bytes.length) };
-    await cache.put(url.href, new Response(bytes as Uint8Array<ArrayBuffer>, { headers })).catch(() => { /* quota: usable, just not cached */ });
+    // Not awaited: the bytes are here already, and writing to the cache takes a disk write a question on a
+    // sharded KB should not wait for. A failure (quota) leaves the file usable, just not cached.
+    void cache.put(url.href, new Response(bytes as Uint8Array<ArrayBuffer>, { headers })).catch(() => undefined);
   }
   return bytes;
 }

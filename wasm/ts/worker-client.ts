@@ -3,7 +3,7 @@
 //   await worker.loadNer({ onProgress: (loaded, total) => … });
 //   const { result: entities, ms } = await worker.extract('…');
 import { AttnkitError, errorCode } from './errors.js';
-import type { Answer, AskOptions, KbqaLoadOptions } from './kbqa.js';
+import type { Answer, AskOptions, KbqaLoadOptions, KnowledgeSource } from './kbqa.js';
 import type { ModelSource, ProgressCallback } from './model-files.js';
 import type { Entity, ExtractOptions } from './ner.js';
 import type { Reply, Request } from './worker-protocol.js';
@@ -22,6 +22,15 @@ function absolute(url: string | URL): string {
 
 function cloneableModel(source: ModelSource | undefined): ModelSource | undefined {
   return source?.url ? { ...source, url: absolute(source.url) } : source;
+}
+
+/** A KB source whose URL (text, index or sharded manifest) is resolved against the page, not the worker. */
+function cloneableKb(kb: KnowledgeSource | undefined): KnowledgeSource | undefined {
+  if (!kb || typeof kb !== 'object' || Array.isArray(kb)) return kb;
+  if ('url' in kb) return { ...kb, url: absolute(kb.url) };
+  if ('shards' in kb) return { ...kb, shards: absolute(kb.shards) };
+  if ('index' in kb && (typeof kb.index === 'string' || kb.index instanceof URL)) return { ...kb, index: absolute(kb.index) };
+  return kb;
 }
 
 type Pending = { resolve: (r: Timed<unknown>) => void; reject: (e: Error) => void; onProgress?: ProgressCallback };
@@ -88,10 +97,10 @@ export class AttnkitWorker {
   loadKbqa(options: KbqaLoadOptions = {}): Promise<Timed<{ size: number }>> {
     const { onProgress, ...rest } = options;
     if (rest.model?.onProgress) throw new AttnkitError('AttnkitWorker.loadKbqa: pass onProgress at the top level');
-    const kb = rest.kb && typeof rest.kb === 'object' && 'url' in rest.kb ? { url: absolute(rest.kb.url) } : rest.kb;
-    return this.call('kbqaLoad', [{ ...rest, model: cloneableModel(rest.model), kb }], onProgress);
+    return this.call('kbqaLoad', [{ ...rest, model: cloneableModel(rest.model), kb: cloneableKb(rest.kb) }], onProgress);
   }
 
+  /** KBQA.askAsync in the worker: the shards of a sharded KB the question reaches are loaded there. */
   ask(question: string, options: AskOptions = {}): Promise<Timed<Answer[]>> {
     return this.call('kbqaAsk', [question, options]);
   }

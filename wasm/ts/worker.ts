@@ -41,7 +41,7 @@ async function handle(request: Request): Promise<unknown> {
       kbqa = await KBQA.load({ ...request.args[0], onProgress: progress });
       return { size: kbqa.size };
     case 'kbqaAsk':
-      return loaded(kbqa, 'KBQA').ask(request.args[0], request.args[1]);
+      return loaded(kbqa, 'KBQA').askAsync(request.args[0], request.args[1]);
     default:
       throw new AttnkitError(`unknown request ${(request as { method: string }).method}`);
   }

@@ -18,10 +18,33 @@ CompactTrie CompactTrie::from(const PrefixTrie& trie) {
   CompactTrie compact;
   const std::size_t n = trie.node_count();
   if (n >= kNoNode) fail("CompactTrie: ", n, " nodes do not fit 32-bit node ids");
-  for (std::uint32_t node = 1; node < n; ++node) compact.alphabet_.push_back(trie.label(node));
-  std::sort(compact.alphabet_.begin(), compact.alphabet_.end());
-  compact.alphabet_.erase(std::unique(compact.alphabet_.begin(), compact.alphabet_.end()), compact.alphabet_.end());
+  // The alphabet and each label's code. Labels are token ids, a range a table covers (a KB shard of a few
+  // thousand triples is built when a question reaches it: sorting every label took a quarter of that).
+  std::int64_t first = INT32_MAX, last = INT32_MIN;
+  for (std::uint32_t node = 1; node < n; ++node) {
+    first = std::min<std::int64_t>(first, trie.label(node));
+    last = std::max<std::int64_t>(last, trie.label(node));
+  }
+  std::vector<std::uint32_t> code_of;  // label − first → code, when the range is small enough for a table
+  if (n > 1 && last - first <= std::max<std::int64_t>(4 * static_cast<std::int64_t>(n), 1 << 16)) {
+    code_of.assign(static_cast<std::size_t>(last - first + 1), 0);
+    for (std::uint32_t node = 1; node < n; ++node) code_of[static_cast<std::size_t>(trie.label(node) - first)] = 1;
+    for (std::size_t i = 0; i < code_of.size(); ++i) {
+      if (!code_of[i]) continue;
+      code_of[i] = static_cast<std::uint32_t>(compact.alphabet_.size());
+      compact.alphabet_.push_back(static_cast<std::int32_t>(first + static_cast<std::int64_t>(i)));
+    }
+  } else {
+    for (std::uint32_t node = 1; node < n; ++node) compact.alphabet_.push_back(trie.label(node));
+    std::sort(compact.alphabet_.begin(), compact.alphabet_.end());
+    compact.alphabet_.erase(std::unique(compact.alphabet_.begin(), compact.alphabet_.end()), compact.alphabet_.end());
+  }
   compact.alphabet_.shrink_to_fit();
+  const auto code = [&](std::int32_t label) {
+    if (!code_of.empty()) return code_of[static_cast<std::size_t>(label - first)];
+    return static_cast<std::uint32_t>(std::lower_bound(compact.alphabet_.begin(), compact.alphabet_.end(), label) -
+                                      compact.alphabet_.begin());
+  };
   std::int64_t low = 0, high = 0;
   for (std::uint32_t node = 0; node < n; ++node) {
     const auto found = trie.values(node);
@@ -36,10 +59,7 @@ CompactTrie CompactTrie::from(const PrefixTrie& trie) {
   std::size_t value = 0;
   for (std::uint32_t node = 0; node < n; ++node) {
     compact.children_.push_back(trie.child_count(node));
-    if (node > 0) {
-      const auto code = std::lower_bound(compact.alphabet_.begin(), compact.alphabet_.end(), trie.label(node));
-      compact.labels_.set(node, static_cast<std::uint32_t>(code - compact.alphabet_.begin()));
-    }
+    if (node > 0) compact.labels_.set(node, code(trie.label(node)));
     compact.complete_.push_back(trie.is_complete(node));
     if (!trie.is_complete(node)) continue;
     const auto found = trie.values(node);

@@ -7,27 +7,13 @@
 #include "attnkit/core/byte_io.hpp"
 #include "attnkit/core/error.hpp"
 #include "attnkit/pipelines/subject_trie.hpp"
+#include "attnkit/pipelines/triple_keys.hpp"
 
 namespace attnkit::pipelines {
 namespace {
 
 constexpr char kMagic[8] = {'A', 'T', 'K', 'K', 'B', 'I', 'X', '1'};
 constexpr std::uint32_t kVersion = 1;
-
-// Token sequences with their values, in the layout PrefixTrie::build takes.
-struct Sequences {
-  std::vector<std::int32_t> tokens, values;
-  std::vector<std::uint32_t> offsets = {0};
-  void add(const std::vector<std::int32_t>& sequence, std::int32_t value) {
-    tokens.insert(tokens.end(), sequence.begin(), sequence.end());
-    offsets.push_back(static_cast<std::uint32_t>(tokens.size()));
-    values.push_back(value);
-  }
-  decoding::PrefixTrie build() const {
-    return decoding::PrefixTrie::build({tokens.data(), tokens.size()}, {offsets.data(), offsets.size()},
-                                       {values.data(), values.size()});
-  }
-};
 
 }  // namespace
 
@@ -45,49 +31,19 @@ std::uint64_t vocab_fingerprint(const text::Tokenizer& tokenizer) {
 KbIndex KbIndex::build(KnowledgeBase kb, const text::Tokenizer& tokenizer, std::int32_t sep, TrieLayout layout) {
   KbIndex index;
   index.kb_ = std::make_unique<KnowledgeBase>(std::move(kb));
-  const KnowledgeBase& base = *index.kb_;
-  if (base.size() > static_cast<std::size_t>(INT32_MAX)) fail("knowledge base: more than 2^31 triples");
-  Sequences triples, subjects, predicates;
-  // Predicates repeat thousands of times and a subject's triples are usually adjacent: tokenize each once.
-  std::unordered_map<std::uint32_t, std::vector<std::int32_t>> predicate_tokens;  // string id → tokens
-  std::uint32_t last_subject = UINT32_MAX;
-  std::vector<std::int32_t> name, sense, key;
-  for (std::size_t i = 0; i < base.size(); ++i) {
-    const TripleIds ids = base.ids(i);
-    const TripleView t = base.triple(i);
-    if (ids.subject != last_subject) {
-      const SubjectParts parts = split_subject(t.subject);
-      name = tokenizer.ids(parts.name);
-      sense = tokenizer.ids(parts.sense);
-      last_subject = ids.subject;
-      if (name.empty())
-        fail_file("knowledge base line ", i + 1, ": the subject name \"", parts.name, "\" has no tokens");
-    }
-    auto found = predicate_tokens.find(ids.predicate);
-    if (found == predicate_tokens.end()) {
-      auto tokens = tokenizer.ids(t.predicate);
-      if (tokens.empty())
-        fail_file("knowledge base line ", i + 1, ": the predicate \"", t.predicate, "\" has no tokens");
-      predicates.add(tokens, static_cast<std::int32_t>(index.predicate_ids_.size()));
-      index.predicate_ids_.push_back(ids.predicate);
-      found = predicate_tokens.emplace(ids.predicate, std::move(tokens)).first;
-    }
-    key = name;
-    key.push_back(sep);
-    key.insert(key.end(), found->second.begin(), found->second.end());
-    key.push_back(sep);
-    key.insert(key.end(), sense.begin(), sense.end());
-    triples.add(key, static_cast<std::int32_t>(i));
-    if (layout == TrieLayout::kFlat) subjects.add(name, static_cast<std::int32_t>(i));
-  }
+  TripleKeys keys = tokenize_triples(*index.kb_, tokenizer, sep);
+  index.predicate_ids_ = std::move(keys.predicate_ids);
   if (layout == TrieLayout::kFlat) {
-    index.triples_ = std::make_unique<decoding::PrefixTrie>(triples.build());
+    TokenSequences subjects;
+    for (std::size_t i = 0; i < keys.triples.size(); ++i)
+      subjects.add({keys.triples.at(i).data, keys.name_lengths[i]}, static_cast<std::int32_t>(i));
+    index.triples_ = std::make_unique<decoding::PrefixTrie>(keys.triples.build());
     index.subjects_ = std::make_unique<decoding::PrefixTrie>(subjects.build());
-    index.predicates_ = std::make_unique<decoding::PrefixTrie>(predicates.build());
+    index.predicates_ = std::make_unique<decoding::PrefixTrie>(keys.predicates.build());
     return index;
   }
-  index.hold_compact(decoding::CompactTrie::from(triples.build()), decoding::CompactTrie::from(predicates.build()),
-                     sep);
+  index.hold_compact(decoding::CompactTrie::from(keys.triples.build()),
+                     decoding::CompactTrie::from(keys.predicates.build()), sep);
   return index;
 }
 

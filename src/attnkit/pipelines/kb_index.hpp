@@ -14,6 +14,7 @@
 #include "attnkit/core/view.hpp"
 #include "attnkit/decoding/compact_trie.hpp"
 #include "attnkit/decoding/prefix_trie.hpp"
+#include "attnkit/pipelines/kb_source.hpp"
 #include "attnkit/pipelines/knowledge_base.hpp"
 #include "attnkit/text/tokenizer.hpp"
 
@@ -25,7 +26,7 @@ using decoding::TrieLayout;
 // Identifies a vocabulary by its tokens in id order: an index is only valid with the one it was built with.
 std::uint64_t vocab_fingerprint(const text::Tokenizer& tokenizer);
 
-class KbIndex {
+class KbIndex : public KbSource {
  public:
   static KbIndex build(KnowledgeBase kb, const text::Tokenizer& tokenizer, std::int32_t sep, TrieLayout layout);
   // Compact layout only. `vocab` is vocab_fingerprint() of the tokenizer it was built with.
@@ -37,13 +38,17 @@ class KbIndex {
                       std::int32_t sep, const char* where);
 
   const KnowledgeBase& kb() const { return *kb_; }
-  const decoding::TokenTrie& triples() const { return *triples_; }
-  const decoding::TokenTrie& subjects() const { return *subjects_; }
-  const decoding::TokenTrie& predicates() const { return *predicates_; }
-  // The string id of predicate trie value v: distinct predicates in first-seen order.
-  std::uint32_t predicate_string(std::int32_t value) const { return predicate_ids_[static_cast<std::size_t>(value)]; }
+  const decoding::TokenTrie& triples() const override { return *triples_; }
+  const decoding::TokenTrie& subjects() const override { return *subjects_; }
+  const decoding::TokenTrie& predicates() const override { return *predicates_; }
+  TripleView triple(std::int32_t value) const override { return kb_->triple(static_cast<std::size_t>(value)); }
+  // Predicate trie values index the distinct predicates in first-seen order.
+  std::string_view predicate(std::int32_t value) const override {
+    return kb_->strings().get(predicate_ids_[static_cast<std::size_t>(value)]);
+  }
+  std::size_t triple_count() const override { return kb_->size(); }
+  std::size_t trie_bytes() const override;
   TrieLayout layout() const { return compact_triples_ ? TrieLayout::kCompact : TrieLayout::kFlat; }
-  std::size_t trie_bytes() const;
 
  private:
   KbIndex() = default;

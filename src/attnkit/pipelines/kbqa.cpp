@@ -40,14 +40,22 @@ Kbqa::Kbqa(std::string_view config_json, View<const std::uint8_t> safetensors, s
            TrieLayout layout)
     : Kbqa(config_json, model::SafeTensors::parse(safetensors), text::Tokenizer::from_vocab(vocab),
            [&](const text::Tokenizer& tokenizer, std::int32_t sep) {
-             return KbIndex::build(std::move(kb), tokenizer, sep, layout);
+             return std::make_unique<KbIndex>(KbIndex::build(std::move(kb), tokenizer, sep, layout));
            }) {}
 
 Kbqa::Kbqa(std::string_view config_json, View<const std::uint8_t> safetensors, std::string_view vocab,
            std::shared_ptr<const void> owner, View<const std::uint8_t> kb_index, const char* where)
     : Kbqa(config_json, model::SafeTensors::parse(safetensors), text::Tokenizer::from_vocab(vocab),
            [&](const text::Tokenizer& tokenizer, std::int32_t sep) {
-             return KbIndex::open(std::move(owner), kb_index, vocab_fingerprint(tokenizer), sep, where);
+             return std::make_unique<KbIndex>(
+                 KbIndex::open(std::move(owner), kb_index, vocab_fingerprint(tokenizer), sep, where));
+           }) {}
+
+Kbqa::Kbqa(Sharded, std::string_view config_json, View<const std::uint8_t> safetensors, std::string_view vocab,
+           std::shared_ptr<const void> owner, View<const std::uint8_t> manifest, const char* where)
+    : Kbqa(config_json, model::SafeTensors::parse(safetensors), text::Tokenizer::from_vocab(vocab),
+           [&](const text::Tokenizer& tokenizer, std::int32_t sep) {
+             return std::make_unique<KbShards>(std::move(owner), manifest, vocab_fingerprint(tokenizer), sep, where);
            }) {}
 
 Kbqa::Kbqa(std::string_view config_json, const model::SafeTensors& weights, text::Tokenizer tokenizer,
@@ -56,7 +64,30 @@ Kbqa::Kbqa(std::string_view config_json, const model::SafeTensors& weights, text
       model_(checked_config("KBQA", config_json, tokenizer_, "attnkit-seq2seq"), weights),
       cls_(required_token("KBQA", tokenizer_, "[CLS]")),
       sep_(required_token("KBQA", tokenizer_, "[SEP]")),
-      index_(index(tokenizer_, sep_)) {}
+      kb_(index(tokenizer_, sep_)) {}
+
+void Kbqa::load_shard(std::uint32_t shard, View<const std::uint8_t> text, const char* where) {
+  auto* sharded = dynamic_cast<KbShards*>(kb_.get());
+  if (!sharded) fail(where, ": this KB is held whole, it has no shards");
+  sharded->load(shard, text, tokenizer_, where);
+}
+
+model::DecoderState Kbqa::start(const std::vector<std::int32_t>& source, model::NextTokens& next) const {
+  if (!shards()) return model_.start(source, next);
+  if (last_start_.source != source || last_start_.source.empty()) {
+    last_start_.source.clear();  // left empty if start throws
+    last_start_.state = model_.start(source, last_start_.next);
+    last_start_.source = source;
+  }
+  next = last_start_.next;
+  return last_start_.state;
+}
+
+std::vector<std::uint8_t> Kbqa::serialize_index() const {
+  const KbIndex* whole = index();
+  if (!whole) fail("KBQA.index: a sharded KB has no single index file (its manifest and shards are its index)");
+  return whole->serialize(vocab_fingerprint(tokenizer_), sep_);
+}
 
 std::vector<std::int32_t> Kbqa::source_ids(std::string_view question) const {
   std::vector<std::int32_t> source = tokenizer_.ids(question);
@@ -71,7 +102,7 @@ std::vector<decoding::FinishedHypothesis> Kbqa::search(model::DecoderState state
                                                        const decoding::TokenTrie& trie, std::size_t beams,
                                                        std::size_t top_k, double length_penalty,
                                                        const std::vector<std::int32_t>* lookahead,
-                                                       PredicatePrior* prior) const {
+                                                       PredicatePrior* prior, const SearchKey* resume) const {
   const std::size_t vocab = model_.vocab_size();
   decoding::BeamSearchOptions options;
   options.beams = beams;
@@ -83,8 +114,15 @@ std::vector<decoding::FinishedHypothesis> Kbqa::search(model::DecoderState state
   options.trie = &trie;
   decoding::BeamSearch search(options);
   std::vector<model::DecoderState> states, alone;  // alone: the prior's states, one per live hypothesis
-  states.push_back(std::move(state));
-  const model::NextTokens* alone_next = nullptr;    // the prior's distributions: rows alone_row + h
+  if (resume && checkpoint_ && checkpoint_->key == *resume) {
+    search = std::move(checkpoint_->search);
+    states = std::move(checkpoint_->states);
+    next = std::move(checkpoint_->next);
+  } else {
+    states.push_back(std::move(state));
+  }
+  checkpoint_.reset();
+  const model::NextTokens* alone_next = nullptr;  // the prior's distributions: rows alone_row + h
   std::size_t alone_row = 0;
   if (prior) {
     alone.push_back(std::move(prior->alone));
@@ -103,6 +141,14 @@ std::vector<decoding::FinishedHypothesis> Kbqa::search(model::DecoderState state
       allowed_log_probs(next, h, trie, live[h].node, sep_, lookahead ? &weights : nullptr, log_probs.data() + h * vocab,
                         allowed);
       if (prior) prior->record(trie, live[h].node, next, h, *alone_next, alone_row + h, sep_);
+    }
+    try {
+      kb_->require_loaded();  // a sharded KB: the step read below a shard not loaded yet
+    } catch (const ShardsNeeded&) {
+      if (resume)  // the step's inputs, before anything of it was applied
+        checkpoint_ =
+            std::make_unique<Checkpoint>(Checkpoint{*resume, std::move(search), std::move(states), std::move(next)});
+      throw;
     }
     search.advance(log_probs.data(), log_probs.size());
     if (search.done()) break;
@@ -146,17 +192,23 @@ std::vector<Answer> Kbqa::ask(std::string_view question, const KbqaOptions& opti
   const auto source = source_ids(question);
   if (source.size() == 2) return {};  // nothing to ask: no tokens in the question
   if (options.mode == KbqaMode::kOpenPredicate) return open_predicate(source, options);
-  const auto& trie = options.mode == KbqaMode::kTriple ? index_.triples() : index_.subjects();
+  const auto& trie = options.mode == KbqaMode::kTriple ? kb_->triples() : kb_->subjects();
+  SearchKey key{source, options.beams, options.top_k, options.mode, options.length_penalty};
+  const SearchKey* resume = shards() ? &key : nullptr;
   model::NextTokens next;
-  model::DecoderState state = model_.start(source, next);
+  model::DecoderState state;
+  if (!resume || !checkpoint_ || !(checkpoint_->key == key)) state = start(source, next);
   std::vector<Answer> answers;
   std::vector<std::int32_t> values;
-  for (const auto& found : search(std::move(state), std::move(next), trie, options.beams, options.top_k, options.length_penalty)) {
+  for (const auto& found : search(std::move(state), std::move(next), trie, options.beams, options.top_k,
+                                  options.length_penalty, nullptr, nullptr, resume)) {
     trie.values(found.node, values);
+    kb_->require_loaded();
     for (const std::int32_t index : values) {
       if (answers.size() == options.top_k) return answers;
-      const TripleView t = index_.kb().triple(static_cast<std::size_t>(index));
-      answers.push_back({std::string(t.subject), std::string(t.predicate), std::string(t.object), std::exp(found.log_prob)});
+      const TripleView t = kb_->triple(index);
+      answers.push_back(
+          {std::string(t.subject), std::string(t.predicate), std::string(t.object), std::exp(found.log_prob)});
     }
   }
   return answers;
@@ -164,8 +216,8 @@ std::vector<Answer> Kbqa::ask(std::string_view question, const KbqaOptions& opti
 
 std::vector<Answer> Kbqa::open_predicate(const std::vector<std::int32_t>& source, const KbqaOptions& options) const {
   model::NextTokens next;
-  model::DecoderState state = model_.start(source, next);
-  const auto subjects = search(state, next, index_.subjects(), options.beams, 1, options.length_penalty);
+  model::DecoderState state = start(source, next);
+  const auto subjects = search(state, next, kb_->subjects(), options.beams, 1, options.length_penalty);
   if (subjects.empty()) return {};
   const auto& subject = subjects.front();
   std::vector<std::int32_t> forced = subject.tokens;
@@ -173,13 +225,14 @@ std::vector<Answer> Kbqa::open_predicate(const std::vector<std::int32_t>& source
   if (state.cache.length + forced.size() >= model_.config().max_length) return {};
   model_.extend(state, forced, next);
   std::vector<std::int32_t> triples;
-  index_.subjects().values(subject.node, triples);
+  kb_->subjects().values(subject.node, triples);
+  kb_->require_loaded();
   // The seed's lookahead on the predicate: favour continuations that can still copy question tokens.
   const std::vector<std::int32_t> question(source.begin() + 1, source.end() - 1);
   const bool rerank = options.mutual_information > 0 && options.beams > 1;  // one candidate: nothing to rerank
   PredicatePrior prior;
   if (rerank) prior = predicate_prior(subject.tokens, question.size());
-  auto found = search(std::move(state), std::move(next), index_.predicates(), options.beams,
+  auto found = search(std::move(state), std::move(next), kb_->predicates(), options.beams,
                       rerank ? options.beams : options.top_k, options.length_penalty,
                       options.lookahead ? &question : nullptr, rerank ? &prior : nullptr);
   if (rerank) {
@@ -192,31 +245,33 @@ std::vector<Answer> Kbqa::open_predicate(const std::vector<std::int32_t>& source
     }
     std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
     std::vector<decoding::FinishedHypothesis> ranked;
-    for (std::size_t i = 0; i < std::min(order.size(), options.top_k); ++i) ranked.push_back(std::move(found[order[i].second]));
+    for (std::size_t i = 0; i < std::min(order.size(), options.top_k); ++i)
+      ranked.push_back(std::move(found[order[i].second]));
     found = std::move(ranked);
   }
   std::vector<Answer> answers;
   std::vector<std::int32_t> predicate_value;
-  const KnowledgeBase& kb = index_.kb();
   for (const auto& f : found) {
-    index_.predicates().values(f.node, predicate_value);
-    const std::uint32_t predicate = index_.predicate_string(predicate_value.at(0));
+    kb_->predicates().values(f.node, predicate_value);
+    const std::string_view predicate = kb_->predicate(predicate_value.at(0));
     // The subject's first triple with this predicate (KB order), if it has one.
     std::size_t match = triples.size();
     for (std::size_t i = 0; i < triples.size() && match == triples.size(); ++i)
-      if (kb.ids(static_cast<std::size_t>(triples[i])).predicate == predicate) match = i;
-    const TripleView named = kb.triple(static_cast<std::size_t>(triples[match < triples.size() ? match : 0]));
-    answers.push_back({std::string(named.subject), std::string(kb.strings().get(predicate)),
+      if (kb_->triple(triples[i]).predicate == predicate) match = i;
+    const TripleView named = kb_->triple(triples[match < triples.size() ? match : 0]);
+    answers.push_back({std::string(named.subject), std::string(predicate),
                        match < triples.size() ? std::string(named.object) : std::string(),
                        std::exp(subject.log_prob + f.log_prob)});
   }
   return answers;
 }
 
-Kbqa::PredicatePrior Kbqa::predicate_prior(const std::vector<std::int32_t>& subject, std::size_t question_tokens) const {
+Kbqa::PredicatePrior Kbqa::predicate_prior(const std::vector<std::int32_t>& subject,
+                                           std::size_t question_tokens) const {
   // Source [CLS] S [SEP], S cut to the question's length: then it fits wherever the question's decoding fits.
   std::vector<std::int32_t> source{cls_};
-  source.insert(source.end(), subject.begin(), subject.begin() + static_cast<std::ptrdiff_t>(std::min(subject.size(), question_tokens)));
+  source.insert(source.end(), subject.begin(),
+                subject.begin() + static_cast<std::ptrdiff_t>(std::min(subject.size(), question_tokens)));
   source.push_back(sep_);
   std::vector<std::int32_t> forced = subject;
   forced.push_back(sep_);
@@ -226,9 +281,9 @@ Kbqa::PredicatePrior Kbqa::predicate_prior(const std::vector<std::int32_t>& subj
   return prior;
 }
 
-void Kbqa::PredicatePrior::record(const decoding::TokenTrie& trie, std::uint32_t node, const model::NextTokens& question,
-                                  std::size_t question_row, const model::NextTokens& alone_next, std::size_t alone_row,
-                                  std::int32_t eos) {
+void Kbqa::PredicatePrior::record(const decoding::TokenTrie& trie, std::uint32_t node,
+                                  const model::NextTokens& question, std::size_t question_row,
+                                  const model::NextTokens& alone_next, std::size_t alone_row, std::int32_t eos) {
   const auto at = prefix.find(node);
   const std::pair<double, double> base = at == prefix.end() ? std::pair<double, double>{0, 0} : at->second;
   const auto extended = [&](std::int32_t token) {

@@ -17,6 +17,8 @@
 #include "attnkit/decoding/token_trie.hpp"
 #include "attnkit/model/seq2seq.hpp"
 #include "attnkit/pipelines/kb_index.hpp"
+#include "attnkit/pipelines/kb_shards.hpp"
+#include "attnkit/pipelines/kb_source.hpp"
 #include "attnkit/pipelines/knowledge_base.hpp"
 #include "attnkit/text/tokenizer.hpp"
 
@@ -32,7 +34,7 @@ struct KbqaOptions {
   std::size_t beams = 4;
   std::size_t top_k = 1;
   KbqaMode mode = KbqaMode::kTriple;
-  bool lookahead = true;  // open-predicate: the seed's LCS lookahead towards predicates copied from the question
+  bool lookahead = true;        // open-predicate: the seed's LCS lookahead towards predicates copied from the question
   double length_penalty = 0.0;  // entries ranked by log p / length^α (0: by probability)
   // open-predicate: the beam's predicates reranked by log p(P | question, S) − λ·log p(P | S), p(P | S) being
   // the model's answer when the question is the subject's name alone. λ = 1 ranks by pointwise mutual
@@ -58,44 +60,85 @@ class Kbqa {
   // `owner` keeps `kb_index` alive; `where` names it in errors.
   Kbqa(std::string_view config_json, View<const std::uint8_t> safetensors, std::string_view vocab,
        std::shared_ptr<const void> owner, View<const std::uint8_t> kb_index, const char* where);
+  // The same with the manifest of a sharded KB (KbShardBuilder): its shards are loaded with load_shard()
+  // as questions need them.
+  struct Sharded {};
+  Kbqa(Sharded, std::string_view config_json, View<const std::uint8_t> safetensors, std::string_view vocab,
+       std::shared_ptr<const void> owner, View<const std::uint8_t> manifest, const char* where);
 
+  // A question on a sharded KB throws ShardsNeeded with the shards it reached that are not loaded yet; ask
+  // again once they are.
   std::vector<Answer> ask(std::string_view question, const KbqaOptions& options) const;
   const model::Seq2Seq& model() const { return model_; }
   const text::Tokenizer& tokenizer() const { return tokenizer_; }
-  const KnowledgeBase& knowledge_base() const { return index_.kb(); }
-  const KbIndex& index() const { return index_; }
-  // Bytes held by the three tries.
-  std::size_t trie_bytes() const { return index_.trie_bytes(); }
-  // An index file of this KB for this model's vocabulary (compact layout only).
-  std::vector<std::uint8_t> serialize_index() const { return index_.serialize(vocab_fingerprint(tokenizer_), sep_); }
+  const KbSource& kb() const { return *kb_; }
+  // The KB held in memory, or null for a sharded one (and the reverse).
+  const KbIndex* index() const { return dynamic_cast<const KbIndex*>(kb_.get()); }
+  const KbShards* shards() const { return dynamic_cast<const KbShards*>(kb_.get()); }
+  // Loads shard `shard` of a sharded KB from its text (KbShards::load); an Error for a KB held whole.
+  void load_shard(std::uint32_t shard, View<const std::uint8_t> text, const char* where);
+  // An index file of this KB for this model's vocabulary (compact layout, KB in memory only).
+  std::vector<std::uint8_t> serialize_index() const;
   // The source ids the model reads for a question: [CLS] question [SEP], the question cut to fit.
   std::vector<std::int32_t> source_ids(std::string_view question) const;
 
  private:
-  using IndexSource = std::function<KbIndex(const text::Tokenizer&, std::int32_t sep)>;
-  Kbqa(std::string_view config_json, const model::SafeTensors& weights, text::Tokenizer tokenizer, const IndexSource& index);
+  using IndexSource = std::function<std::unique_ptr<KbSource>(const text::Tokenizer&, std::int32_t sep)>;
+  Kbqa(std::string_view config_json, const model::SafeTensors& weights, text::Tokenizer tokenizer,
+       const IndexSource& index);
   // Mutual-information reranking of open predicates: a second decoder state, the question being the subject's
   // name alone, follows the beam step by step in the same batches; the model's unnormalised log p of each
   // trie node's prefix is kept under both contexts.
   struct PredicatePrior {
-    model::DecoderState alone;  // after [CLS] S [SEP] S [SEP]
-    model::NextTokens next;     // its next-token distribution
+    model::DecoderState alone;                                                   // after [CLS] S [SEP] S [SEP]
+    model::NextTokens next;                                                      // its next-token distribution
     std::unordered_map<std::uint32_t, std::pair<double, double>> prefix, entry;  // node → (log p | question, log p | S)
     void record(const decoding::TokenTrie& trie, std::uint32_t node, const model::NextTokens& question,
                 std::size_t question_row, const model::NextTokens& alone_next, std::size_t alone_row, std::int32_t eos);
   };
+  // A question's search on a sharded KB, stopped where it reached a shard not loaded yet: asked again once
+  // the shard is loaded, it goes on from that step instead of decoding the steps before it again.
+  struct SearchKey {
+    std::vector<std::int32_t> source;
+    std::size_t beams, top_k;
+    KbqaMode mode;
+    double length_penalty;
+    bool operator==(const SearchKey& o) const {
+      return source == o.source && beams == o.beams && top_k == o.top_k && mode == o.mode &&
+             length_penalty == o.length_penalty;
+    }
+  };
+  struct Checkpoint {
+    SearchKey key;
+    decoding::BeamSearch search;
+    std::vector<model::DecoderState> states;
+    model::NextTokens next;
+  };
+  // `resume` (a sharded KB, no lookahead or prior): resumes a checkpoint of this key, and leaves one when a
+  // step reaches a shard not loaded; `state` and `next` are unused when resuming.
   std::vector<decoding::FinishedHypothesis> search(model::DecoderState state, model::NextTokens next,
                                                    const decoding::TokenTrie& trie, std::size_t beams,
                                                    std::size_t top_k, double length_penalty,
                                                    const std::vector<std::int32_t>* lookahead = nullptr,
-                                                   PredicatePrior* prior = nullptr) const;
+                                                   PredicatePrior* prior = nullptr,
+                                                   const SearchKey* resume = nullptr) const;
   std::vector<Answer> open_predicate(const std::vector<std::int32_t>& source, const KbqaOptions& options) const;
   PredicatePrior predicate_prior(const std::vector<std::int32_t>& subject, std::size_t question_tokens) const;
+  // model_.start(source), remembered for the last source on a sharded KB: a question asked again once its
+  // shards are loaded does not run the encoder again.
+  model::DecoderState start(const std::vector<std::int32_t>& source, model::NextTokens& next) const;
 
   text::Tokenizer tokenizer_;
   model::Seq2Seq model_;
   std::int32_t cls_, sep_;
-  KbIndex index_;
+  std::unique_ptr<KbSource> kb_;
+  struct Started {
+    std::vector<std::int32_t> source;
+    model::DecoderState state;
+    model::NextTokens next;
+  };
+  mutable Started last_start_;
+  mutable std::unique_ptr<Checkpoint> checkpoint_;
 };
 
 }  // namespace attnkit::pipelines

@@ -44,10 +44,10 @@ SubjectParts split_subject(std::string_view subject) {
   return {subject, {}};
 }
 
-KnowledgeBase KnowledgeBase::parse(std::string_view text) {
+KnowledgeBase KnowledgeBase::parse(std::string_view text, std::size_t first_line) {
   StringPoolBuilder strings;
   std::vector<std::uint32_t> ids;
-  std::size_t line_number = 0;
+  std::size_t line_number = first_line - 1;
   while (!text.empty()) {  // each line is checked as it is read, where its line number is known
     const std::size_t end = text.find('\n');
     const std::string_view line = trim(text.substr(0, end));

@@ -30,8 +30,9 @@ SubjectParts split_subject(std::string_view subject);
 class KnowledgeBase {
  public:
   // Lines "S ||| P ||| O" (fields trimmed; blank lines skipped). attnkit::Error names the first bad line:
-  // not three fields, or an empty subject or predicate.
-  static KnowledgeBase parse(std::string_view text);
+  // not three fields, or an empty subject or predicate. `first_line`: the number of the text's first line
+  // (for a chunk of a larger file).
+  static KnowledgeBase parse(std::string_view text, std::size_t first_line = 1);
 
   std::size_t size() const { return ids_.size() / 3; }
   TripleIds ids(std::size_t i) const {
