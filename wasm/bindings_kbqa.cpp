@@ -6,7 +6,6 @@
 #include <memory>
 #include <string>
 
-#include "attnkit/api/checks.hpp"
 #include "attnkit/api/kbqa_api.hpp"
 #include "guarded.hpp"
 #include "value_objects.hpp"
@@ -106,12 +105,12 @@ std::uintptr_t kb_shard_builder_create(const View<const std::uint8_t>& vocab, do
 }
 
 int kb_shard_builder_route(std::uintptr_t handle, const View<const std::uint8_t>& lines) {
-  return guarded([&] { builder_at(handle).builder.route(api::text_of(lines)); });
+  return guarded([&] { api::kb_shard_builder_route(builder_at(handle), lines); });
 }
 
 View<const std::uint8_t> kb_shard_builder_take_bucket(std::uintptr_t handle, double bucket) {
   return guarded_bytes([&] {
-    const std::string lines = builder_at(handle).builder.take_bucket(static_cast<std::size_t>(to_integer(bucket)));
+    const std::string lines = api::kb_shard_builder_take_bucket(builder_at(handle), to_integer(bucket));
     return std::vector<std::uint8_t>(lines.begin(), lines.end());
   });
 }

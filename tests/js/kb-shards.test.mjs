@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AttnkitError, KBQA, init } from '../../dist/index.js';
+import { AttnkitError, KBQA, KbShardBuilder, init } from '../../dist/index.js';
 import { serveStatic } from '../e2e/static-server.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -183,6 +183,26 @@ describe('bad sharded KBs are Errors that name the file', () => {
       await server?.close();
     });
   }
+
+  it('KbShardBuilder rejects wrong shapes and bad lines with Errors naming them, and keeps working', async () => {
+    const builder = await KbShardBuilder.create({ model: { url: pathToFileURL(tiny) }, buckets: 2 });
+    const encode = (text) => new TextEncoder().encode(text);
+    expect(() => builder.route('龙晶 ||| 繁体 ||| 龍晶\n')).toThrow('KbShardBuilder.route: lines must be a Uint8Array');
+    expect(() => builder.cut([1, 2])).toThrow('KbShardBuilder.cut: lines must be a Uint8Array');
+    expect(() => builder.takeBucket(-1)).toThrow('KbShardBuilder.takeBucket: bucket must be a non-negative integer');
+    expect(() => builder.takeBucket(2)).toThrow('bucket 2 is outside the builder\'s 2');
+    expect(() => builder.route(encode('龙晶 ||| 繁体 ||| 龍晶\nno separators here\n')))
+      .toThrow(/knowledge base line 2: expected "subject \|\|\| predicate \|\|\| object"/);
+    await expect(KbShardBuilder.create({ model: { url: pathToFileURL(tiny) }, shardTriples: 0 }))
+      .rejects.toThrow(/shardTriples must be a positive integer/);
+    // Still usable: the next lines route and cut, the manifest follows.
+    builder.route(encode('守望星光 ||| 出品公司 ||| 星光公司\n'));
+    const routed = [0, 1].map((b) => builder.takeBucket(b));
+    const shards = routed.flatMap((lines) => (lines.length > 0 ? builder.cut(lines) : []));
+    expect(new TextDecoder().decode(shards.at(-1))).toContain('守望星光 ||| 出品公司 ||| 星光公司');
+    expect(builder.manifest().length).toBeGreaterThan(0);
+    builder.dispose();
+  });
 
   it('rejects options that cannot apply', async () => {
     await expect(KBQA.load({ model: { url: pathToFileURL(tiny) }, kb: { shards: manifestOf(dir) }, trie: 'flat' }))

@@ -5,7 +5,9 @@ import { failedCount, failedHandle, HeapScope, takeBytes, withHeap } from './hea
 import { loadedModule } from './loader.js';
 import { checkOptions, optionKeys } from './options.js';
 import { OwnedHandle } from './owned.js';
-import { requireChoice, requireFiniteNumber, requireFloat32Array, requireSize, toInt32Array } from './validate.js';
+import {
+  requireBytes, requireChoice, requireFiniteNumber, requireFloat32Array, requireSize, toInt32Array,
+} from './validate.js';
 
 type TokenIds = Int32Array | readonly number[];
 
@@ -68,8 +70,8 @@ export class PrefixTrie extends OwnedHandle {
   static deserialize(bytes: Uint8Array): PrefixTrie {
     const where = 'PrefixTrie.deserialize';
     const mod = loadedModule(where);
-    if (!(bytes instanceof Uint8Array)) throw new AttnkitError(`${where}: bytes must be a Uint8Array`);
-    const handle = withHeap(mod, where, (heap) => heap.checked(mod.trieDeserialize(heap.view(bytes)), failedHandle));
+    const checked = requireBytes(where, 'bytes', bytes);
+    const handle = withHeap(mod, where, (heap) => heap.checked(mod.trieDeserialize(heap.view(checked)), failedHandle));
     return new PrefixTrie(mod, handle);
   }
 

@@ -6,7 +6,7 @@ import { init, loadedModule } from './loader.js';
 import { directoryUrl, readBytes, type ModelSource } from './model-files.js';
 import { checkOptions, optionKeys } from './options.js';
 import { OwnedHandle } from './owned.js';
-import { optionalSize } from './validate.js';
+import { optionalSize, requireBytes, requireCount } from './validate.js';
 
 export interface KbShardBuilderOptions {
   /** The KBQA model directory whose vocabulary the shards are cut with (default: the bundled KgCLUE model). */
@@ -43,20 +43,24 @@ export class KbShardBuilder extends OwnedHandle {
   route(lines: Uint8Array): void {
     const where = 'KbShardBuilder.route';
     const handle = this.handle(where);
-    withHeap(this.mod, where, (heap) => heap.check(this.mod.kbShardBuilderRoute(handle, heap.view(lines))));
+    const bytes = requireBytes(where, 'lines', lines);
+    withHeap(this.mod, where, (heap) => heap.check(this.mod.kbShardBuilderRoute(handle, heap.view(bytes))));
   }
 
   /** The lines routed to `bucket` since the last call, to append to that bucket's file. */
   takeBucket(bucket: number): Uint8Array {
-    return takeBytes(this.mod, this.mod.kbShardBuilderTakeBucket(this.handle('KbShardBuilder.takeBucket'), bucket));
+    const where = 'KbShardBuilder.takeBucket';
+    const handle = this.handle(where);
+    return takeBytes(this.mod, this.mod.kbShardBuilderTakeBucket(handle, requireCount(where, 'bucket', bucket)));
   }
 
   /** All of one bucket's lines, once every line is routed: the texts of the shards cut from them, numbered on. */
   cut(lines: Uint8Array): Uint8Array[] {
     const where = 'KbShardBuilder.cut';
     const handle = this.handle(where);
+    const bytes = requireBytes(where, 'lines', lines);
     const count = withHeap(this.mod, where, (heap) =>
-      heap.checked(this.mod.kbShardBuilderCut(handle, heap.view(lines)), failedCount));
+      heap.checked(this.mod.kbShardBuilderCut(handle, heap.view(bytes)), failedCount));
     return Array.from({ length: count }, (_, i) => takeBytes(this.mod, this.mod.kbShardBuilderShard(handle, i)));
   }
 

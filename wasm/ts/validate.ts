@@ -60,6 +60,12 @@ export function requireChoice<T extends string>(where: string, name: string, val
   return value as T;
 }
 
+/** Bytes a binding copies in (a file's, or text already encoded). */
+export function requireBytes(where: string, name: string, value: unknown): Uint8Array {
+  if (!(value instanceof Uint8Array)) throw new AttnkitError(`${where}: ${name} must be a Uint8Array`);
+  return value;
+}
+
 /** Integers from an Int32Array or a number array (e.g. keyLengths). */
 export function toInt32Array(where: string, name: string, value: unknown): Int32Array {
   if (value instanceof Int32Array) return value;

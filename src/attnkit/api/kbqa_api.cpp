@@ -133,6 +133,17 @@ std::unique_ptr<KbShardBuilderSession> kb_shard_builder(View<const std::uint8_t>
                                                  static_cast<std::size_t>(buckets));
 }
 
+void kb_shard_builder_route(KbShardBuilderSession& session, View<const std::uint8_t> lines) {
+  require_data("buildKbShards", "lines", lines);
+  session.builder.route(text_of(lines));
+}
+
+std::string kb_shard_builder_take_bucket(KbShardBuilderSession& session, long long bucket) {
+  if (bucket < 0 || static_cast<unsigned long long>(bucket) >= session.builder.bucket_count())
+    fail("buildKbShards: bucket ", bucket, " is outside the builder's ", session.builder.bucket_count());
+  return session.builder.take_bucket(static_cast<std::size_t>(bucket));
+}
+
 std::size_t kb_shard_builder_cut(KbShardBuilderSession& session, View<const std::uint8_t> lines) {
   require_data("buildKbShards", "lines", lines);
   session.shards = session.builder.cut(text_of(lines));

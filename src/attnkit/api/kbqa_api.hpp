@@ -74,6 +74,10 @@ struct KbShardBuilderSession {
 // lines routed to `buckets` buckets on their way.
 std::unique_ptr<KbShardBuilderSession> kb_shard_builder(View<const std::uint8_t> vocab, long long shard_triples,
                                                         long long buckets);
+// Routes lines of the KB (whole lines, in order) to the builder's buckets.
+void kb_shard_builder_route(KbShardBuilderSession& session, View<const std::uint8_t> lines);
+// The lines routed to bucket `bucket` since the last call.
+std::string kb_shard_builder_take_bucket(KbShardBuilderSession& session, long long bucket);
 // Cuts one bucket's lines into session.shards; returns how many.
 std::size_t kb_shard_builder_cut(KbShardBuilderSession& session, View<const std::uint8_t> lines);
 // The last cut's shards[index] (moved out: read each once).

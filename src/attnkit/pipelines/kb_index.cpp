@@ -2,7 +2,6 @@
 
 #include <cstring>
 #include <string>
-#include <unordered_map>
 
 #include "attnkit/core/byte_io.hpp"
 #include "attnkit/core/error.hpp"

@@ -73,9 +73,11 @@ void KbShards::load(std::uint32_t shard, View<const std::uint8_t> file, const te
   if (shards_[shard]) return;
   if (file.size > 0 && file.data[0] == '<') fail_file(where, ": an HTML page, not a KB shard (a server's error page?)");
   std::vector<std::uint8_t> decompressed;
-  if (is_gzip(file)) decompressed = gunzip(file, where, kMaxShardBytes);
-  const View<const std::uint8_t> text =
-      is_gzip(file) ? View<const std::uint8_t>{decompressed.data(), decompressed.size()} : file;
+  View<const std::uint8_t> text = file;
+  if (is_gzip(file)) {
+    decompressed = gunzip(file, where, kMaxShardBytes);
+    text = {decompressed.data(), decompressed.size()};
+  }
   if (fnv1a(text.data, text.size) != manifest_.shard_checksums[shard])
     fail_file(where, ": checksum mismatch (a corrupted or truncated shard, or one of another build of this KB)");
   std::unique_ptr<KbIndex> index;

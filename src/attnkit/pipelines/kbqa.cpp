@@ -72,15 +72,10 @@ void Kbqa::load_shard(std::uint32_t shard, View<const std::uint8_t> text, const 
   sharded->load(shard, text, tokenizer_, where);
 }
 
-model::DecoderState Kbqa::start(const std::vector<std::int32_t>& source, model::NextTokens& next) const {
-  if (!shards()) return model_.start(source, next);
-  if (last_start_.source != source || last_start_.source.empty()) {
-    last_start_.source.clear();  // left empty if start throws
-    last_start_.state = model_.start(source, last_start_.next);
-    last_start_.source = source;
-  }
-  next = last_start_.next;
-  return last_start_.state;
+std::unique_ptr<Kbqa::SearchKey> Kbqa::search_key(const std::vector<std::int32_t>& source, std::size_t beams,
+                                                  std::size_t top_k, KbqaMode mode, double length_penalty) const {
+  if (!shards()) return nullptr;
+  return std::make_unique<SearchKey>(SearchKey{source, beams, top_k, mode, length_penalty});
 }
 
 std::vector<std::uint8_t> Kbqa::serialize_index() const {
@@ -114,7 +109,7 @@ std::vector<decoding::FinishedHypothesis> Kbqa::search(model::DecoderState state
   options.trie = &trie;
   decoding::BeamSearch search(options);
   std::vector<model::DecoderState> states, alone;  // alone: the prior's states, one per live hypothesis
-  if (resume && checkpoint_ && checkpoint_->key == *resume) {
+  if (resumes(resume)) {
     search = std::move(checkpoint_->search);
     states = std::move(checkpoint_->states);
     next = std::move(checkpoint_->next);
@@ -193,15 +188,14 @@ std::vector<Answer> Kbqa::ask(std::string_view question, const KbqaOptions& opti
   if (source.size() == 2) return {};  // nothing to ask: no tokens in the question
   if (options.mode == KbqaMode::kOpenPredicate) return open_predicate(source, options);
   const auto& trie = options.mode == KbqaMode::kTriple ? kb_->triples() : kb_->subjects();
-  SearchKey key{source, options.beams, options.top_k, options.mode, options.length_penalty};
-  const SearchKey* resume = shards() ? &key : nullptr;
+  const auto key = search_key(source, options.beams, options.top_k, options.mode, options.length_penalty);
   model::NextTokens next;
   model::DecoderState state;
-  if (!resume || !checkpoint_ || !(checkpoint_->key == key)) state = start(source, next);
+  if (!resumes(key.get())) state = model_.start(source, next);
   std::vector<Answer> answers;
   std::vector<std::int32_t> values;
   for (const auto& found : search(std::move(state), std::move(next), trie, options.beams, options.top_k,
-                                  options.length_penalty, nullptr, nullptr, resume)) {
+                                  options.length_penalty, nullptr, nullptr, key.get())) {
     trie.values(found.node, values);
     kb_->require_loaded();
     for (const std::int32_t index : values) {
@@ -215,9 +209,13 @@ std::vector<Answer> Kbqa::ask(std::string_view question, const KbqaOptions& opti
 }
 
 std::vector<Answer> Kbqa::open_predicate(const std::vector<std::int32_t>& source, const KbqaOptions& options) const {
+  // The subject's search resumes where it reached a shard not loaded yet; the predicates' trie is in the
+  // manifest, and the state this search starts from is extended after it, so it is always started.
   model::NextTokens next;
-  model::DecoderState state = start(source, next);
-  const auto subjects = search(state, next, kb_->subjects(), options.beams, 1, options.length_penalty);
+  model::DecoderState state = model_.start(source, next);
+  const auto key = search_key(source, options.beams, 1, KbqaMode::kOpenPredicate, options.length_penalty);
+  const auto subjects =
+      search(state, next, kb_->subjects(), options.beams, 1, options.length_penalty, nullptr, nullptr, key.get());
   if (subjects.empty()) return {};
   const auto& subject = subjects.front();
   std::vector<std::int32_t> forced = subject.tokens;

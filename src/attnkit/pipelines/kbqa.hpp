@@ -114,6 +114,11 @@ class Kbqa {
     std::vector<model::DecoderState> states;
     model::NextTokens next;
   };
+  // Whether search() with `key` resumes a checkpoint (then its state need not be started).
+  bool resumes(const SearchKey* key) const { return key && checkpoint_ && checkpoint_->key == *key; }
+  // The key of a search that may resume: a sharded KB's (null otherwise).
+  std::unique_ptr<SearchKey> search_key(const std::vector<std::int32_t>& source, std::size_t beams, std::size_t top_k,
+                                        KbqaMode mode, double length_penalty) const;
   // `resume` (a sharded KB, no lookahead or prior): resumes a checkpoint of this key, and leaves one when a
   // step reaches a shard not loaded; `state` and `next` are unused when resuming.
   std::vector<decoding::FinishedHypothesis> search(model::DecoderState state, model::NextTokens next,
@@ -124,20 +129,11 @@ class Kbqa {
                                                    const SearchKey* resume = nullptr) const;
   std::vector<Answer> open_predicate(const std::vector<std::int32_t>& source, const KbqaOptions& options) const;
   PredicatePrior predicate_prior(const std::vector<std::int32_t>& subject, std::size_t question_tokens) const;
-  // model_.start(source), remembered for the last source on a sharded KB: a question asked again once its
-  // shards are loaded does not run the encoder again.
-  model::DecoderState start(const std::vector<std::int32_t>& source, model::NextTokens& next) const;
 
   text::Tokenizer tokenizer_;
   model::Seq2Seq model_;
   std::int32_t cls_, sep_;
   std::unique_ptr<KbSource> kb_;
-  struct Started {
-    std::vector<std::int32_t> source;
-    model::DecoderState state;
-    model::NextTokens next;
-  };
-  mutable Started last_start_;
   mutable std::unique_ptr<Checkpoint> checkpoint_;
 };
 
