@@ -73,6 +73,57 @@ def softmax_attention(d, mask, scale, q, k, v):
     return masked_attention(d, mask, q, k, v, weights)
 
 
+def span_memory_attention(d, mask, scale, span, memory, q, k, v):
+    """Softmax attention with an adaptive span (weights m(t−r)·e^s, m = clamp((R + z − x)/R, 0, 1), renormalised;
+    n counts the keys with m > 0) and persistent keys/values (seen by every query, m = 1), by concatenation."""
+    B, H, Lq, Lk, hd = d["batch"], d["heads"], d["queryLen"], d["keyLen"], d["headDim"]
+    pk, pv = memory if memory else (np.zeros((H, 0, hd)), np.zeros((H, 0, d["valueDim"])))
+    out = np.zeros((B, H, Lq, d["valueDim"]))
+    for b in range(B):
+        for h in range(H):
+            for i in range(Lq):
+                end = visible_end(d, mask, b, i)
+                m = np.ones(end)
+                if span:
+                    z, R = span["size"][h], span["ramp"]
+                    x = (i + Lk - Lq) - np.arange(end)
+                    m = np.clip((R + z - x) / R, 0, 1)
+                keys = np.concatenate([pk[h], k[b, h, :end][m > 0]])
+                values = np.concatenate([pv[h], v[b, h, :end][m > 0]])
+                weights_m = np.concatenate([np.ones(pk.shape[1]), m[m > 0]])
+                if len(keys) == 0:
+                    continue
+                s = scale_for(scale, hd, len(keys)) * (keys @ q[b, h, i])
+                w = weights_m * np.exp(s - s.max())
+                out[b, h, i] = (w / w.sum()) @ values
+    return out
+
+
+def product_key_memory(c, x):
+    """Product-key memory by exhaustive search over all n² slots (float64): the query projection, every slot's
+    score q1·c1_i + q2·c2_j, the k best per head (ties: lower slot), softmax, and the heads' summed outputs."""
+    H, n, dq, dv, k = c["heads"], c["subKeyCount"], c["queryDim"], c["valueDim"], c["topK"]
+    sub_keys = xorshift_floats(H * 2 * n * (dq // 2), c["seed"] + 1).reshape(H, 2, n, dq // 2)
+    values = xorshift_floats(n * n * dv, c["seed"] + 2).reshape(n * n, dv)
+    weight = xorshift_floats(H * dq * c["inputDim"], c["seed"] + 3).reshape(H * dq, c["inputDim"])
+    bias = xorshift_floats(H * dq, c["seed"] + 4)
+    queries = (x @ weight.T + bias).reshape(len(x), H, dq)
+    indices, weights, outputs = [], [], []
+    for q in queries:
+        out = np.zeros(dv)
+        for h in range(H):
+            scores = (sub_keys[h, 0] @ q[h, :dq // 2])[:, None] + (sub_keys[h, 1] @ q[h, dq // 2:])[None, :]
+            flat = scores.reshape(-1)
+            best = sorted(range(n * n), key=lambda i: (-flat[i], i))[:k]
+            w = np.exp(flat[best] - flat[best[0]])
+            w /= w.sum()
+            out += w @ values[best]
+            indices.append(best)
+            weights.append([float(f"{v:.10g}") for v in w])
+        outputs.append([float(f"{v:.10g}") for v in out])
+    return {"indices": indices, "weights": weights, "output": outputs}
+
+
 def relu2_attention(d, mask, q, k, v):
     return masked_attention(d, mask, q, k, v,
                             lambda scores, n: np.maximum(scores / math.sqrt(d["headDim"]), 0) ** 2 / n)
@@ -152,11 +203,18 @@ def main():
     cases = []
     seed = 1000
 
-    def add(kind, d, mask=None, scale=None, featureMap=None):
+    def add(kind, d, mask=None, scale=None, featureMap=None, span=None, persistent=None):
         nonlocal seed
         mask, scale = mask or {}, scale or {}
         q, k, v = inputs(d, seed)
-        if kind == "softmax":
+        memory = None
+        if persistent:
+            H, hd, dv = d["heads"], d["headDim"], d["valueDim"]
+            memory = (xorshift_floats(H * persistent * hd, seed + 3).reshape(H, persistent, hd),
+                      xorshift_floats(H * persistent * dv, seed + 4).reshape(H, persistent, dv))
+        if span or persistent:
+            out = span_memory_attention(d, mask, scale, span, memory, q, k, v)
+        elif kind == "softmax":
             out = softmax_attention(d, mask, scale, q, k, v)
         elif kind == "relu2":
             out = relu2_attention(d, mask, q, k, v)
@@ -165,6 +223,10 @@ def main():
         case = {"kind": kind, "dims": d, "mask": mask, "scale": scale, "seed": seed, **stored(out)}
         if featureMap:
             case["featureMap"] = featureMap
+        if span:
+            case["span"] = span
+        if persistent:
+            case["persistent"] = persistent  # keys from seed + 3, values from seed + 4
         cases.append(case)
         seed += 10
 
@@ -178,6 +240,15 @@ def main():
     add("softmax", dims(2, 1, 7, 7, 32), {"keyLengths": [0, 3]})
     add("softmax", dims(1, 1, 513, 513, 64), {}, ei)
     add("softmax", dims(1, 2, 64, 64, 32, 48), {"causal": True, "prefixLen": 64, "keyLengths": [50]})
+    # Adaptive span (causal) and persistent memory, alone, together, with padding, a KV cache and both scales.
+    add("softmax", dims(1, 3, 200, 200, 32), {"causal": True}, span={"size": [5.5, 40.0, 300.0], "ramp": 8.0})
+    add("softmax", dims(2, 2, 90, 90, 16, 24), {"causal": True, "keyLengths": [90, 33]}, ei,
+        span={"size": [1.0, 17.25], "ramp": 0.5})
+    add("softmax", dims(1, 2, 7, 300, 32), {"causal": True}, span={"size": [12.0, 64.0], "ramp": 32.0})
+    add("softmax", dims(1, 2, 70, 70, 32), {}, persistent=4)
+    add("softmax", dims(2, 1, 65, 65, 16, 8), {"keyLengths": [0, 20]}, persistent=1)
+    add("softmax", dims(1, 2, 130, 130, 32), {"causal": True}, ei, span={"size": [3.0, 50.0], "ramp": 16.0},
+        persistent=8)
     add("relu2", dims(1, 2, 7, 7, 32))
     add("relu2", dims(1, 3, 64, 64, 64), {"causal": True})
     add("relu2", dims(2, 1, 513, 513, 32), {"keyLengths": [513, 200]})
@@ -206,9 +277,19 @@ def main():
                               "gamma": gamma, "rows": [0], "expected": [[float(f"{x:.8g}") for x in q[:64]]]})
         seed += 10
 
+    # Product-key memory: x from seed, sub-keys, values, query weight and bias from seed + 1 … + 4.
+    memories = []
+    for heads, n, dq, dv, k, input_dim, rows in [(1, 8, 4, 3, 3, 5, 4), (2, 16, 8, 6, 4, 10, 5), (4, 32, 16, 8, 32, 12, 3)]:
+        c = {"heads": heads, "subKeyCount": n, "queryDim": dq, "valueDim": dv, "topK": k, "inputDim": input_dim,
+             "rows": rows, "seed": seed}
+        x = xorshift_floats(rows * input_dim, seed).reshape(rows, input_dim)
+        memories.append({**c, **product_key_memory(c, x)})
+        seed += 10
+
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps({"generator": "scripts/make_attention_fixtures.py", "inputRange": [-2, 2],
-                               "attention": cases, "rope": ropes, "entropyNormalize": entropies}) + "\n")
+                               "attention": cases, "rope": ropes, "entropyNormalize": entropies,
+                               "productKeyMemory": memories}) + "\n")
     print(f"wrote {OUT} ({OUT.stat().st_size} bytes, {len(cases)} attention cases)")
 
 

@@ -1,4 +1,4 @@
-// Embind bindings of the attention family: softmax, GAU relu², linear (batch and streaming), Performer, RoPE.
+// Embind bindings of the attention family: softmax (with adaptive span and persistent memory), GAU relu², linear (batch and streaming), Performer, RoPE.
 // Calls take the api layer's structs (tensors, dims, mask, scale, feature map) as JS objects.
 #include <emscripten/bind.h>
 
@@ -13,11 +13,14 @@ using api::AttentionDims;
 using api::AttentionTensors;
 using api::FeatureMapArgs;
 using api::MaskArgs;
+using api::PersistentArgs;
+using api::SpanArgs;
 using attention::AttentionScale;
 using attention::LinearAttentionState;
 
-int attention(const AttentionTensors& t, const AttentionDims& dims, const MaskArgs& mask, const AttentionScale& scale) {
-  return guarded([&] { api::attention(t.q, t.k, t.v, t.output, dims, mask, scale); });
+int attention(const AttentionTensors& t, const AttentionDims& dims, const MaskArgs& mask, const AttentionScale& scale,
+              const SpanArgs& span, const PersistentArgs& persistent) {
+  return guarded([&] { api::attention(t.q, t.k, t.v, t.output, dims, mask, scale, span, persistent); });
 }
 
 int relu2_attention(const AttentionTensors& t, const AttentionDims& dims, const MaskArgs& mask) {
@@ -95,6 +98,12 @@ EMSCRIPTEN_BINDINGS(attnkit_attention) {
   scale.field("value", &AttentionScale::value)
       .field("trainLen", &AttentionScale::train_len)
       .field("minKeys", &AttentionScale::min_keys);
+
+  emscripten::value_object<SpanArgs>("SpanArgs").field("size", &SpanArgs::size).field("ramp", &SpanArgs::ramp);
+
+  emscripten::value_object<PersistentArgs> persistent("PersistentArgs");
+  persistent.field("keys", &PersistentArgs::keys).field("values", &PersistentArgs::values);
+  integer_field<&PersistentArgs::count>(persistent, "count");
 
   // map: 0 elu+1, 1 relu, 2 exp, 3 performer (attention::FeatureMap).
   emscripten::value_object<FeatureMapArgs> feature_map("FeatureMapArgs");

@@ -32,6 +32,8 @@ EMSCRIPTEN_BINDINGS(attnkit_module) {
   register_view<const std::int32_t>("ConstInts");
   register_view<std::int32_t>("Ints");
   register_view<const std::uint8_t>("ConstBytes");
+  register_view<const std::uint64_t>("ConstWords");
+  register_view<std::uint64_t>("Words");
   emscripten::function("lastError", &last_error_message);
   emscripten::function("lastErrorCode", &last_error_code);
   emscripten::function("heapBytesInUse", &heap_bytes_in_use);

@@ -34,7 +34,7 @@ FeatureMap feature_map_from(const std::string& name) {
 
 TEST(AttentionFixtures, EveryKernelMaskAndScaleMatchesNumPy) {
   const json fixture = test::load_fixture("attention.json");
-  ASSERT_GE(fixture["attention"].size(), 15u);
+  ASSERT_GE(fixture["attention"].size(), 24u);
   for (const json& c : fixture["attention"]) {
     const json& d = c["dims"];
     api::AttentionDims dims{d["batch"], d["heads"], d["queryLen"], d["keyLen"], d["headDim"], d["valueDim"]};
@@ -48,9 +48,18 @@ TEST(AttentionFixtures, EveryKernelMaskAndScaleMatchesNumPy) {
     api::MaskArgs mask{c["mask"].value("causal", false), c["mask"].value("prefixLen", 0LL),
                        {key_lengths.data(), key_lengths.size()}};
     const std::string kind = c["kind"];
+    // Adaptive span and persistent memory (softmax only), and the tighter bound they are held to.
+    const std::vector<float> span_size = c.contains("span") ? c["span"]["size"].get<std::vector<float>>() : std::vector<float>{};
+    const long long memory = c.value("persistent", 0LL);
+    const auto memory_keys = test::xorshift_floats(dims.heads * memory * dims.head_dim, seed + 3);
+    const auto memory_values = test::xorshift_floats(dims.heads * memory * dims.value_dim, seed + 4);
+    const double tolerance = c.contains("span") || memory > 0 ? 1e-5 : 2e-4;
     if (kind == "softmax") {
+      const api::SpanArgs span{{span_size.data(), span_size.size()}, c.contains("span") ? c["span"]["ramp"].get<double>() : 0.0};
+      const api::PersistentArgs persistent{{memory_keys.data(), memory_keys.size()},
+                                           {memory_values.data(), memory_values.size()}, memory};
       api::attention({q.data(), q.size()}, {k.data(), k.size()}, {v.data(), v.size()}, {out.data(), out.size()}, dims,
-                     mask, scale_from(c["scale"]));
+                     mask, scale_from(c["scale"]), span, persistent);
     } else if (kind == "relu2") {
       api::relu2_attention({q.data(), q.size()}, {k.data(), k.size()}, {v.data(), v.size()}, {out.data(), out.size()},
                            dims, mask);
@@ -64,7 +73,7 @@ TEST(AttentionFixtures, EveryKernelMaskAndScaleMatchesNumPy) {
       const std::vector<double> expected = c["expected"][i];
       for (std::size_t j = 0; j < expected.size(); ++j) {
         // Relative to the value scale (inputs in [-2, 2)); float32 accumulation over ≤ 513 keys.
-        ASSERT_NEAR(out[row * dims.value_dim + j], expected[j], 2e-4 + 2e-4 * std::fabs(expected[j]))
+        ASSERT_NEAR(out[row * dims.value_dim + j], expected[j], tolerance + tolerance * std::fabs(expected[j]))
             << kind << " case seed " << seed << " row " << row << " col " << j;
       }
     }

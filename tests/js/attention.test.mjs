@@ -21,6 +21,11 @@ function runCase(c) {
   if (c.kind === 'softmax') {
     const s = c.scale;
     const scale = s.kind === 'explicit' ? s.value : s.kind ?? 'inv-sqrt-d';
+    if (c.span) options.span = c.span;
+    if (c.persistent) {
+      options.persistent = { count: c.persistent, keys: inputs(c.seed + 3, d.heads * c.persistent * d.headDim),
+        values: inputs(c.seed + 4, d.heads * c.persistent * d.valueDim) };
+    }
     return attention(q, k, v, { ...options, scale, trainLen: s.trainLen, minKeys: s.minKeys });
   }
   if (c.kind === 'relu2') return gauAttention(q, k, v, options);
@@ -32,12 +37,15 @@ describe('attention kernels match the NumPy reference (tests/fixtures/attention.
     const d = c.dims;
     const label = `${c.kind}${c.featureMap ? ` ${c.featureMap}` : ''} B${d.batch} H${d.heads} Lq${d.queryLen} Lk${d.keyLen} `
       + `d${d.headDim}/${d.valueDim} mask ${JSON.stringify(c.mask)} scale ${JSON.stringify(c.scale)}`;
-    it(label, () => {
+    const extras = `${c.span ? ` span ${JSON.stringify(c.span)}` : ''}${c.persistent ? ` persistent ${c.persistent}` : ''}`;
+    // The span and persistent-memory cases are held to 1e-5 (float64 NumPy reference, ≤ 300 keys).
+    const tolerance = c.span || c.persistent ? 1e-5 : 2e-4;
+    it(label + extras, () => {
       const out = runCase(c);
       c.rows.forEach((row, i) => {
         const got = out.subarray(row * d.valueDim, (row + 1) * d.valueDim);
         c.expected[i].forEach((want, j) => {
-          expect(Math.abs(got[j] - want)).toBeLessThanOrEqual(2e-4 + 2e-4 * Math.abs(want));
+          expect(Math.abs(got[j] - want)).toBeLessThanOrEqual(tolerance + tolerance * Math.abs(want));
         });
       });
     });
@@ -69,6 +77,64 @@ describe('attention semantics', () => {
     const a = attention(q, k, v, { queryLen: n, headDim: d });
     const b = attention(q, k, v, { queryLen: n, headDim: d, scale: 'entropy-invariant', trainLen: n });
     expect(maxAbsDiff(a, b)).toBeLessThan(1e-6);
+  });
+
+  it('an adaptive span past every distance (z + R > n) equals plain causal attention', () => {
+    const [heads, n, d] = [2, 150, 16];
+    const q = inputs(40, heads * n * d), k = inputs(41, heads * n * d), v = inputs(42, heads * n * d);
+    const full = attention(q, k, v, { heads, queryLen: n, headDim: d, causal: true });
+    const spanned = attention(q, k, v, { heads, queryLen: n, headDim: d, causal: true, span: { size: [n, 2 * n], ramp: 1 } });
+    expect(maxAbsDiff(full, spanned)).toBeLessThan(1e-6);
+  });
+
+  it('keys at distance ≥ z + R have no effect: changing them leaves the output bit-identical', () => {
+    const [n, d, z, ramp] = [300, 16, 20, 10];
+    const q = inputs(43, n * d), k = inputs(44, n * d), v = inputs(45, n * d);
+    const options = { queryLen: n, headDim: d, causal: true, span: { size: [z], ramp } };
+    const out = attention(q, k, v, options);
+    const k2 = k.slice(), v2 = v.slice();
+    k2.fill(9, 0, 100 * d); v2.fill(-9, 0, 100 * d);  // keys 0..99: out of reach of queries ≥ 130
+    const changed = attention(q, k2, v2, options);
+    expect(changed.subarray(130 * d)).toEqual(out.subarray(130 * d));
+    expect(maxAbsDiff(changed.subarray(0, 100 * d), out.subarray(0, 100 * d))).toBeGreaterThan(0.1);
+  });
+
+  it('a short ramp makes a hard window: the span equals attention over the last z + 1 keys', () => {
+    const [n, d, z] = [40, 8, 5];
+    const q = inputs(46, n * d), k = inputs(47, n * d), v = inputs(48, n * d);
+    const out = attention(q, k, v, { queryLen: n, headDim: d, causal: true, span: { size: [z], ramp: 0.5 } });
+    for (const t of [0, 3, 5, 6, 20, 39]) {
+      const first = Math.max(0, t - z);
+      const windowed = attention(q.subarray(t * d, (t + 1) * d), k.subarray(first * d, (t + 1) * d), v.subarray(first * d, (t + 1) * d),
+        { queryLen: 1, keyLen: t + 1 - first, headDim: d });
+      expect(maxAbsDiff(out.subarray(t * d, (t + 1) * d), windowed)).toBeLessThan(1e-6);
+    }
+  });
+
+  it('persistent memory equals concatenating its keys and values in front of every head by hand', () => {
+    const [batch, heads, n, d, dv, count] = [2, 3, 37, 16, 8, 5];
+    const q = inputs(50, batch * heads * n * d), k = inputs(51, batch * heads * n * d), v = inputs(52, batch * heads * n * dv);
+    const keys = inputs(53, heads * count * d), values = inputs(54, heads * count * dv);
+    const out = attention(q, k, v, { batch, heads, queryLen: n, headDim: d, valueDim: dv, persistent: { keys, values, count } });
+    const m = n + count;
+    const kc = new Float32Array(batch * heads * m * d), vc = new Float32Array(batch * heads * m * dv);
+    for (let b = 0; b < batch; ++b) for (let h = 0; h < heads; ++h) {
+      const head = b * heads + h;
+      kc.set(keys.subarray(h * count * d, (h + 1) * count * d), head * m * d);
+      kc.set(k.subarray(head * n * d, (head + 1) * n * d), head * m * d + count * d);
+      vc.set(values.subarray(h * count * dv, (h + 1) * count * dv), head * m * dv);
+      vc.set(v.subarray(head * n * dv, (head + 1) * n * dv), head * m * dv + count * dv);
+    }
+    const byHand = attention(q, kc, vc, { batch, heads, queryLen: n, keyLen: m, headDim: d, valueDim: dv });
+    expect(maxAbsDiff(out, byHand)).toBeLessThan(1e-6);
+  });
+
+  it('persistent keys are seen through any mask: a fully padded row attends to the memory alone', () => {
+    const [n, d, count] = [6, 8, 2];
+    const q = inputs(55, n * d), keys = inputs(56, count * d), values = inputs(57, count * d);
+    const out = attention(q, q, q, { queryLen: n, headDim: d, keyLengths: [0], persistent: { keys, values, count } });
+    const memoryOnly = attention(q, keys, values, { queryLen: n, keyLen: count, headDim: d });
+    expect(maxAbsDiff(out, memoryOnly)).toBeLessThan(1e-6);
   });
 
   it('a KV-cache query (queryLen 1, causal) equals the last row of full causal attention', () => {
@@ -161,6 +227,19 @@ describe('attention rejects bad input with a clear Error and keeps working', () 
     ['state step length', () => new LinearAttentionState({ headDim: 8 }).step(q.subarray(0, 7), q.subarray(0, 8), q.subarray(0, 8)), /LinearAttentionState.step: q has 7 values, expected headDim = 8/],
     ['gau variant', () => gauAttention(q, q, q, { ...base, variant: 'gelu' }), /variant must be one of 'relu2', 'softmax'/],
     ['entropyInvariantScale keys', () => entropyInvariantScale(0, 64), /keys must be a finite number >= 1, got 0/],
+    ['span 0', () => attention(q, q, q, { ...base, causal: true, span: { size: [0, 1], ramp: 2 } }), /span.size\[0\] must be a finite number > 0, got 0/],
+    ['span NaN', () => attention(q, q, q, { ...base, causal: true, span: { size: [NaN, 1], ramp: 2 } }), /span.size\[0\] must be a finite number > 0, got nan/i],
+    ['span negative', () => attention(q, q, q, { ...base, causal: true, span: { size: [-3, 1], ramp: 2 } }), /span.size\[0\] must be a finite number > 0/],
+    ['ramp 0', () => attention(q, q, q, { ...base, causal: true, span: { size: [2, 2], ramp: 0 } }), /span.ramp must be a finite number > 0, got 0/],
+    ['ramp Infinity', () => attention(q, q, q, { ...base, causal: true, span: { size: [2, 2], ramp: Infinity } }), /span.ramp must be a finite number > 0/],
+    ['span per head count', () => attention(q, q, q, { ...base, causal: true, span: { size: [2, 3, 4], ramp: 1 } }), /span.size has 3 values, expected heads = 2/],
+    ['span without causal', () => attention(q, q, q, { ...base, span: { size: [2, 2], ramp: 1 } }), /adaptive span needs causal: true/],
+    ['span with prefixLen', () => attention(q, q, q, { ...base, causal: true, prefixLen: 1, span: { size: [2, 2], ramp: 1 } }), /cannot be combined with prefixLen/],
+    ['span typo', () => attention(q, q, q, { ...base, causal: true, span: { size: [2, 2], rampWidth: 1 } }), /unknown option 'rampWidth' in span/],
+    ['persistent count mismatch', () => attention(q, q, q, { ...base, persistent: { keys: q.subarray(0, 16), values: q.subarray(0, 16), count: 3 } }), /persistent.keys has 16 values, expected heads\*persistent.count\*headDim = 48/],
+    ['persistent values size', () => attention(q, q, q, { ...base, persistent: { keys: q.subarray(0, 16), values: q.subarray(0, 8), count: 1 } }), /persistent.values has 8 values, expected heads\*persistent.count\*valueDim = 16/],
+    ['persistent count 0', () => attention(q, q, q, { ...base, persistent: { keys: q, values: q, count: 0 } }), /persistent.count must be a positive integer/],
+    ['persistent NaN', () => attention(q, q, q, { ...base, persistent: { keys: new Float32Array(16).fill(NaN), values: q.subarray(0, 16), count: 1 } }), /persistent.keys/],
   ];
   for (const [name, call, message] of cases) {
     it(`rejects ${name}`, () => {

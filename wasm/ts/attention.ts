@@ -32,7 +32,28 @@ export interface AttentionShapeOptions {
 /** 'inv-sqrt-d' (1/√d), 'entropy-invariant' (log_trainLen(n)/√d, n = visible keys), or a number. */
 export type AttentionScale = 'inv-sqrt-d' | 'entropy-invariant' | number;
 
+/** Adaptive attention span (Sukhbaatar et al. 2019); needs `causal`. */
+export interface AdaptiveSpanOptions {
+  /** z per head (heads values, each > 0): keys up to z back weigh fully... */
+  size: Float32Array | number[];
+  /** ...then fade linearly to 0 over the ramp R (> 0): weight clamp((R + z − x)/R, 0, 1) at distance x. */
+  ramp: number;
+}
+
+/** Persistent memory (all-attention, arXiv 1907.01470): count learned key/value vectors per head. */
+export interface PersistentMemoryOptions {
+  /** [heads, count, headDim], shared by every batch item. */
+  keys: Float32Array;
+  /** [heads, count, valueDim]. */
+  values: Float32Array;
+  count: number;
+}
+
 export interface AttentionOptions extends AttentionShapeOptions {
+  /** Keys at distance x back weigh clamp((ramp + z − x)/ramp, 0, 1); keys past z + ramp are never visited. */
+  span?: AdaptiveSpanOptions;
+  /** Extra keys and values that every query sees, through any mask (no position). */
+  persistent?: PersistentMemoryOptions;
   scale?: AttentionScale;
   /** Training length L of the entropy-invariant scale (equal to 1/√d at n = L). Default 512. */
   trainLen?: number;
@@ -92,7 +113,32 @@ function runAttention(
 const SCALE_KINDS = { 'inv-sqrt-d': 0, 'entropy-invariant': 1 } as const;
 const EXPLICIT_SCALE = 2;
 const ATTENTION_KEYS = optionKeys<AttentionOptions>()(...SHAPE_KEYS,
-  'scale', 'trainLen', 'minKeys');
+  'span', 'persistent', 'scale', 'trainLen', 'minKeys');
+const SPAN_KEYS = optionKeys<AdaptiveSpanOptions>()('size', 'ramp');
+const PERSISTENT_KEYS = optionKeys<PersistentMemoryOptions>()('keys', 'values', 'count');
+
+interface Extras { spanSize: Float32Array; ramp: number; keys: Float32Array; values: Float32Array; count: number }
+
+/** The span and persistent options, type-checked (sizes and values are checked by the api layer). */
+function readExtras(where: string, options: Pick<AttentionOptions, 'span' | 'persistent'>): Extras {
+  const extras: Extras = { spanSize: new Float32Array(0), ramp: 0, keys: new Float32Array(0), values: new Float32Array(0), count: 0 };
+  if (options.span !== undefined) {
+    const span = checkOptions(where, options.span, SPAN_KEYS, 'span');
+    if (span.size instanceof Float32Array) extras.spanSize = span.size;
+    else if (Array.isArray(span.size) && span.size.every((z) => typeof z === 'number')) extras.spanSize = Float32Array.from(span.size);
+    else throw new AttnkitError(`${where}: span.size must be a Float32Array or an array of numbers (one span per head)`);
+    if (extras.spanSize.length === 0) throw new AttnkitError(`${where}: span.size is empty; give one span per head`);
+    if (typeof span.ramp !== 'number') throw new AttnkitError(`${where}: span.ramp must be a number, got ${String(span.ramp)}`);
+    extras.ramp = span.ramp;
+  }
+  if (options.persistent !== undefined) {
+    const memory = checkOptions(where, options.persistent, PERSISTENT_KEYS, 'persistent');
+    extras.keys = requireFloat32Array(where, 'persistent.keys', memory.keys);
+    extras.values = requireFloat32Array(where, 'persistent.values', memory.values);
+    extras.count = requireSize(where, 'persistent.count', memory.count);
+  }
+  return extras;
+}
 
 /** Fused multi-head softmax attention; never forms the n×m score matrix. A fully masked row gives zeros. */
 export function attention(q: Float32Array, k: Float32Array, v: Float32Array, options: AttentionOptions): Float32Array {
@@ -104,6 +150,7 @@ export function attention(q: Float32Array, k: Float32Array, v: Float32Array, opt
 
 function softmaxAttention(where: string, q: Float32Array, k: Float32Array, v: Float32Array, s: Shape,
                           options: Omit<AttentionOptions, keyof AttentionShapeOptions>): Float32Array {
+  const extras = readExtras(where, options);
   const mod = loadedModule(where);
   const scale = options.scale ?? 'inv-sqrt-d';
   let kind: number = EXPLICIT_SCALE;
@@ -112,8 +159,10 @@ function softmaxAttention(where: string, q: Float32Array, k: Float32Array, v: Fl
   else kind = SCALE_KINDS[requireChoice(where, 'scale', scale, ['inv-sqrt-d', 'entropy-invariant'] as const)];
   const trainLen = requireFiniteNumber(where, 'trainLen', options.trainLen ?? 512);
   const minKeys = requireFiniteNumber(where, 'minKeys', options.minKeys ?? 1);
-  return runAttention(mod, where, q, k, v, s, (_heap, tensors, dims, mask) =>
-    mod.attention(tensors, dims, mask, { kind, value, trainLen, minKeys }));
+  return runAttention(mod, where, q, k, v, s, (heap, tensors, dims, mask) =>
+    mod.attention(tensors, dims, mask, { kind, value, trainLen, minKeys },
+      { size: heap.view(extras.spanSize), ramp: extras.ramp },
+      { keys: heap.view(extras.keys), values: heap.view(extras.values), count: extras.count }));
 }
 
 export interface GauAttentionOptions extends AttentionShapeOptions {

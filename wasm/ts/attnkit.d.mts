@@ -21,6 +21,19 @@ export interface AttentionDims {
 export interface MaskArgs { causal: boolean; prefixLen: number; keyLengths: View }
 /** kind: 0 inverse √d, 1 entropy-invariant, 2 explicit `value`. */
 export interface AttentionScale { kind: number; value: number; trainLen: number; minKeys: number }
+/** Adaptive span: size (z per head; empty = no span) and ramp R. */
+export interface SpanArgs { size: View; ramp: number }
+/** Persistent memory: keys [heads, count, headDim], values [heads, count, valueDim]; count 0 = none. */
+export interface PersistentArgs { keys: View; values: View; count: number }
+export interface ProductKeyDims {
+  heads: number; subKeyCount: number; queryDim: number; valueDim: number; topK: number; inputDim: number;
+}
+export interface ProductKeyWeights { subKeys: View; values: View; queryWeight: View; queryBias: View }
+/** search: 0 product keys, 1 exhaustive. */
+export interface ProductKeyLookupArgs { x: View; rows: number; output: View; indices: View; weights: View; search: number }
+export interface BioHashFiles { config: View; weights: View }
+/** metric: 0 overlap, 1 Hamming distance. */
+export interface CodeSearchArgs { queries: View; topK: number; metric: number; indices: View; scores: View }
 /** map: 0 elu+1, 1 relu, 2 exp, 3 performer (projection: features × headDim). */
 export interface FeatureMapArgs { map: number; projection: View; features: number; eps: number }
 
@@ -56,7 +69,8 @@ export interface AttnkitWasmModule {
   softmax(args: SoftmaxArgs): number;
   layerNorm(args: LayerNormArgs): number;
 
-  attention(tensors: AttentionTensors, dims: AttentionDims, mask: MaskArgs, scale: AttentionScale): number;
+  attention(tensors: AttentionTensors, dims: AttentionDims, mask: MaskArgs, scale: AttentionScale, span: SpanArgs,
+            persistent: PersistentArgs): number;
   relu2Attention(tensors: AttentionTensors, dims: AttentionDims, mask: MaskArgs): number;
   linearAttention(tensors: AttentionTensors, dims: AttentionDims, mask: MaskArgs, featureMap: FeatureMapArgs): number;
   linearStateCreate(headDim: number, valueDim: number, featureMap: FeatureMapArgs): number;
@@ -94,6 +108,25 @@ export interface AttnkitWasmModule {
   beamAdvance(handle: number, logProbs: View): number;
   beamResultSizes(handle: number): ResultSizes;
   beamResults(handle: number, ints: View, scores: View): number;
+
+  pkmCreate(dims: ProductKeyDims, weights: ProductKeyWeights): number;
+  pkmCreateFromFile(file: View, topK: number): number;
+  pkmLookup(handle: number, args: ProductKeyLookupArgs): number;
+  pkmShape(handle: number): ProductKeyDims;
+  pkmDestroy(handle: number): void;
+
+  biohashCreate(files: BioHashFiles): number;
+  biohashDestroy(handle: number): void;
+  biohashEncode(handle: number, texts: View, lengths: View, codes: View): number;
+  biohashFeatures(handle: number, text: View, buckets: View, counts: View): number;
+  /** which: 0 buckets, 1 units (bits), 2 active. */
+  biohashSize(handle: number, which: number): number;
+  codeTableCreate(bits: number): number;
+  codeTableDestroy(handle: number): void;
+  codeTableAdd(handle: number, codes: View): number;
+  codeTableSearch(handle: number, args: CodeSearchArgs): number;
+  codeTableSize(handle: number): number;
+  codeTableBytes(handle: number): number;
 
   nerCreate(files: ModelFiles): number;
   nerDestroy(handle: number): void;

@@ -3,7 +3,7 @@
 import type { AttnkitWasmModule, View } from './attnkit.mjs';
 import { AttnkitError, errorCode } from './errors.js';
 
-type Typed = Float32Array | Float64Array | Int32Array | Uint8Array;
+type Typed = Float32Array | Float64Array | Int32Array | Uint8Array | BigUint64Array;
 type TypedConstructor<T extends Typed> = { new (buffer: ArrayBuffer, offset: number, length: number): T; BYTES_PER_ELEMENT: number };
 
 export class HeapScope {

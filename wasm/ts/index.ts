@@ -4,7 +4,7 @@ export { AttnkitError, type AttnkitErrorCode } from './errors.js';
 export { gemm, softmax, layerNorm, type GemmShape, type RowsShape, type LayerNormOptions } from './kernels.js';
 export {
   attention, gauAttention, linearAttention, performerProjection, rope, LinearAttentionState,
-  type AttentionShapeOptions, type AttentionOptions, type AttentionScale, type GauAttentionOptions,
+  type AttentionShapeOptions, type AttentionOptions, type AdaptiveSpanOptions, type PersistentMemoryOptions, type AttentionScale, type GauAttentionOptions,
   type FeatureMapName, type FeatureMapOptions, type LinearAttentionOptions, type LinearAttentionStateOptions,
   type RopeOptions,
 } from './attention.js';
@@ -16,6 +16,13 @@ export {
   PrefixTrie, beamSearch, beamSearchSync, type StepFunction, type BeamSearchOptions, type BeamResult,
   type TrieLayout, type TrieOptions,
 } from './decoding.js';
+export {
+  ProductKeyMemory, type ProductKeyMemoryOptions, type ProductKeyLoadOptions, type LookupOptions, type MemoryLookup,
+} from './memory.js';
+export {
+  BioHash, HammingIndex, type BioHashSource, type NgramFeatures, type HammingIndexOptions, type HammingSearchOptions,
+  type HammingHits,
+} from './hashing.js';
 export { NER, type Entity, type ExtractOptions } from './ner.js';
 export { KbShardBuilder, type KbShardBuilderOptions } from './kb-shards.js';
 export { KBQA, type Answer, type AskOptions, type KbqaMode, type KbqaLoadOptions, type KnowledgeSource, type ShardStats, type TripleInput } from './kbqa.js';

@@ -61,6 +61,38 @@ Checked check_attention(const char* where, ConstFloats q, ConstFloats k, ConstFl
   return checked;
 }
 
+attention::AdaptiveSpan check_span(const char* where, const SpanArgs& span, const AttentionDims& dims,
+                                   const MaskArgs& mask) {
+  if (span.size.size == 0) return {};
+  require_size(where, "span.size", span.size, static_cast<std::size_t>(dims.heads), "heads");
+  if (!mask.causal) fail(where, ": an adaptive span needs causal: true (it masks keys by their distance back)");
+  if (mask.prefix_len > 0) fail(where, ": an adaptive span cannot be combined with prefixLen");
+  for (std::size_t h = 0; h < span.size.size; ++h) {
+    const float z = span.size.data[h];
+    if (!(z > 0.0f) || !std::isfinite(z)) fail(where, ": span.size[", h, "] must be a finite number > 0, got ", z);
+  }
+  if (!(span.ramp > 0.0) || !std::isfinite(span.ramp) || span.ramp > 3.0e38)
+    fail(where, ": span.ramp must be a finite number > 0, got ", span.ramp);
+  return {span.size.data, static_cast<float>(span.ramp)};
+}
+
+attention::PersistentMemory check_persistent(const char* where, const PersistentArgs& memory, const AttentionDims& dims) {
+  if (memory.count < 0) fail(where, ": persistent.count must be >= 0, got ", memory.count);
+  if (memory.count == 0) {
+    if (memory.keys.size > 0 || memory.values.size > 0)
+      fail(where, ": persistent.count is 0 but persistent keys or values were given");
+    return {};
+  }
+  const std::size_t rows = matrix_count(where, "heads", dims.heads, "persistent.count", memory.count);
+  require_size(where, "persistent.keys", memory.keys, checked_product(where, rows, static_cast<std::size_t>(dims.head_dim)),
+               "heads*persistent.count*headDim");
+  require_size(where, "persistent.values", memory.values,
+               checked_product(where, rows, static_cast<std::size_t>(dims.value_dim)), "heads*persistent.count*valueDim");
+  require_finite(where, "persistent.keys", memory.keys.data, memory.keys.size);
+  require_finite(where, "persistent.values", memory.values.data, memory.values.size);
+  return {memory.keys.data, memory.values.data, static_cast<std::size_t>(memory.count)};
+}
+
 attention::LinearAttentionOptions linear_options(const char* where, long long head_dim, attention::FeatureMap map,
                                                 ConstFloats projection, long long features, double eps) {
   require_known(where, "featureMap", map, attention::FeatureMap::kPerformer);
@@ -124,11 +156,15 @@ void check_scale(const char* where, const attention::AttentionScale& scale) {
 }
 
 void attention(ConstFloats q, ConstFloats k, ConstFloats v, Floats out, const AttentionDims& dims,
-               const MaskArgs& mask, const attention::AttentionScale& scale) {
+               const MaskArgs& mask, const attention::AttentionScale& scale, const SpanArgs& span,
+               const PersistentArgs& persistent) {
   const char* where = "attention";
   check_scale(where, scale);
   const Checked c = check_attention(where, q, k, v, out, dims, mask);
-  attention::softmax_attention(q.data, k.data, v.data, out.data, c.shape, c.mask, scale);
+  attention::AttentionExtras extras;
+  extras.span = check_span(where, span, dims, mask);
+  extras.persistent = check_persistent(where, persistent, dims);
+  attention::softmax_attention(q.data, k.data, v.data, out.data, c.shape, c.mask, scale, extras);
 }
 
 void relu2_attention(ConstFloats q, ConstFloats k, ConstFloats v, Floats out, const AttentionDims& dims,

@@ -29,9 +29,23 @@ struct MaskArgs {
   View<const std::int32_t> key_lengths;     // empty, or one length in [0, key_len] per batch item
 };
 
+// Adaptive attention span: z per head (heads values, each finite and > 0) and the ramp R (> 0). An empty
+// `size` means no span. Needs causal, and no prefixLen.
+struct SpanArgs {
+  ConstFloats size;
+  double ramp = 0.0;
+};
+
+// Persistent memory: count key/value vectors per head, keys [H, count, d], values [H, count, dv]; count 0 = none.
+struct PersistentArgs {
+  ConstFloats keys, values;
+  long long count = 0;
+};
+
 // Fused softmax attention. q [B,H,Lq,d], k [B,H,Lk,d], v [B,H,Lk,dv], out [B,H,Lq,dv].
 void attention(ConstFloats q, ConstFloats k, ConstFloats v, Floats out, const AttentionDims& dims,
-               const MaskArgs& mask, const attention::AttentionScale& scale);
+               const MaskArgs& mask, const attention::AttentionScale& scale, const SpanArgs& span = {},
+               const PersistentArgs& persistent = {});
 
 // GAU relu² attention, relu²(Q·Kᵀ/√d)/n, with the same masks.
 void relu2_attention(ConstFloats q, ConstFloats k, ConstFloats v, Floats out, const AttentionDims& dims,

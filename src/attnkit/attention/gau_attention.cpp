@@ -18,14 +18,15 @@ class ReluSquaredWeights {
     return lambda_;
   }
 
-  void weigh(std::size_t r, float* scores, std::size_t cols, std::size_t visible, float*, std::size_t) {
+  void weigh(std::size_t r, float* scores, std::size_t cols, std::size_t lo, std::size_t hi, float*, std::size_t) {
     const FloatBatch inv_n(inv_n_[r]), zero(0.0f);
     const auto relu_squared = [inv_n, zero](const FloatBatch& s) {
       const FloatBatch positive = xsimd::max(s, zero);
       return positive * positive * inv_n;
     };
-    map_batches(visible, 0.0f, scores, relu_squared, scores);
-    std::fill(scores + visible, scores + cols, 0.0f);
+    map_batches(hi - lo, 0.0f, scores + lo, relu_squared, scores + lo);
+    std::fill(scores, scores + lo, 0.0f);
+    std::fill(scores + hi, scores + cols, 0.0f);
   }
 
   void finish_row(std::size_t, float*, std::size_t) {}

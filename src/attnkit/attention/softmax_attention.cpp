@@ -23,11 +23,17 @@ class OnlineSoftmax {
     return static_cast<float>(attention_scale(scale_, head_dim_, visible_keys));
   }
 
-  void weigh(std::size_t r, float* scores, std::size_t cols, std::size_t visible, float* acc, std::size_t dv) {
-    std::fill(scores + visible, scores + cols, 0.0f);
-    if (visible == 0) return;
-    const float new_max = std::max(max_[r], kernels::vector_max(scores, visible));
-    const float tile_sum = kernels::exp_shifted(scores, scores, visible, new_max);
+  void weigh(std::size_t r, float* scores, std::size_t cols, std::size_t lo, std::size_t hi, float* acc,
+             std::size_t dv) {
+    std::fill(scores, scores + lo, 0.0f);
+    std::fill(scores + hi, scores + cols, 0.0f);
+    if (lo == hi) return;
+    const float new_max = std::max(max_[r], kernels::vector_max(scores + lo, hi - lo));
+    if (new_max == kNegInf) {  // every visible key weighted 0 (an adaptive span's ramp end)
+      std::fill(scores + lo, scores + hi, 0.0f);
+      return;
+    }
+    const float tile_sum = kernels::exp_shifted(scores + lo, scores + lo, hi - lo, new_max);
     if (max_[r] != kNegInf && max_[r] != new_max) {
       const float correction = std::exp(max_[r] - new_max);
       kernels::scale_in_place(acc, dv, correction);
@@ -51,9 +57,9 @@ class OnlineSoftmax {
 }  // namespace
 
 void softmax_attention(const float* q, const float* k, const float* v, float* out, const AttentionShape& shape,
-                       const AttentionMask& mask, const AttentionScale& scale) {
+                       const AttentionMask& mask, const AttentionScale& scale, const AttentionExtras& extras) {
   OnlineSoftmax policy(scale, shape.head_dim);
-  tiled_attention(q, k, v, out, shape, mask, policy);
+  tiled_attention(q, k, v, out, shape, mask, policy, extras);
 }
 
 }  // namespace attnkit::attention

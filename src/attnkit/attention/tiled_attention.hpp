@@ -5,15 +5,23 @@
 // Each head's K and V are packed once for all its query tiles; the row's scale λ is folded into its
 // query row ((λq)·k = λ(q·k)), so scores arrive scaled.
 //
+// Each query row sees a window [first, end) of the keys (the mask's end; an adaptive span's first key) plus
+// the persistent keys, which come first as a tile of their own. An adaptive span's ramp is added to the
+// scores as log m (softmax of s + log m is m·e^s renormalised), so the policy needs no span of its own.
+// A tile's key panels start at multiples of the panel width, so a few keys before a window are visited (and
+// masked).
+//
 // Policy interface:
 //   float begin_row(std::size_t r, std::size_t visible_keys);  // given the row's visible count, returns λ
-//   void weigh(std::size_t r, float* scores, std::size_t cols, std::size_t visible, float* acc, std::size_t dv);
-//       // scores[0..visible) are visible, [visible..cols) masked: write weights (0 for masked)
+//   void weigh(std::size_t r, float* scores, std::size_t cols, std::size_t lo, std::size_t hi, float* acc,
+//              std::size_t dv);  // scores[lo..hi) are visible, the rest masked: write weights (0 for masked)
 //   void finish_row(std::size_t r, float* acc, std::size_t dv);
 #pragma once
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
+#include "attnkit/attention/attention_extras.hpp"
 #include "attnkit/attention/attention_shape.hpp"
 #include "attnkit/kernels/gemm.hpp"
 
@@ -22,39 +30,102 @@ namespace attnkit::attention {
 inline constexpr std::size_t kQueryTile = 64;
 inline constexpr std::size_t kKeyTile = 256;
 
+// Query rows per tile. A tile visits the union of its rows' key windows, so with a short span a tall tile
+// would mostly visit keys its other rows cannot see: the tile is kept near the span's width (≥ 16 rows,
+// where the GEMM's 4-row micro-kernel still runs full).
+inline std::size_t query_tile_rows(const AdaptiveSpan& span, std::size_t head) {
+  if (span.size == nullptr) return kQueryTile;
+  const double window = std::ceil(static_cast<double>(span.size[head]) + span.ramp);
+  return static_cast<std::size_t>(std::clamp(window / 4, 16.0, static_cast<double>(kQueryTile))) / 4 * 4;
+}
+
+// log m_z(x) at the integer distances inside the ramp, z < x < z + R (nearer keys have m = 1, farther ones are
+// never visited): computed once per head, so the tile loop adds a table entry instead of calling log.
+class SpanRamp {
+ public:
+  SpanRamp(float z, float ramp) : first_(static_cast<std::size_t>(std::floor(z)) + 1) {
+    for (std::size_t x = first_; static_cast<double>(x) < static_cast<double>(z) + ramp; ++x) {
+      const float m = span_mask(z, ramp, static_cast<float>(x));
+      log_mask_.push_back(m > 0.0f ? std::log(m) : -INFINITY);
+    }
+  }
+
+  // Adds log m to the scores of keys [lo, hi) (key index first_key + c) of the query at `position`.
+  void apply(float* scores, std::size_t first_key, std::size_t lo, std::size_t hi, std::size_t position) const {
+    for (std::size_t c = lo; c < hi; ++c) {
+      const std::size_t distance = position - (first_key + c);
+      if (distance < first_) break;  // keys go from far to near: the rest are inside the span
+      const std::size_t at = distance - first_;
+      scores[c] = at < log_mask_.size() ? scores[c] + log_mask_[at] : -INFINITY;
+    }
+  }
+
+ private:
+  std::size_t first_;  // the nearest distance with m < 1
+  std::vector<float> log_mask_;
+};
+
 template <typename Policy>
 void tiled_attention(const float* q, const float* k, const float* v, float* out, const AttentionShape& shape,
-                     const AttentionMask& mask, Policy& policy) {
+                     const AttentionMask& mask, Policy& policy, const AttentionExtras& extras = {}) {
   const std::size_t d = shape.head_dim, dv = shape.value_dim;
-  std::vector<float> scores(kQueryTile * kKeyTile);
+  const std::size_t memory = extras.persistent.count;
+  const AdaptiveSpan& span = extras.span;
+  std::vector<float> scores(kQueryTile * std::max(kKeyTile, memory));
   std::vector<float> acc(kQueryTile * dv);
   std::vector<float> scaled_q(kQueryTile * d);
-  std::size_t row_end[kQueryTile];
+  std::size_t row_first[kQueryTile], row_end[kQueryTile], row_position[kQueryTile];
   kernels::GemmScratch scratch;
-  kernels::PackedB packed_k, packed_v;
+  kernels::PackedB packed_k, packed_v, memory_k, memory_v;
+  const std::size_t panel = kernels::packed_panel_width();
 
-  for (std::size_t b = 0; b < shape.batch; ++b) {
-    for (std::size_t h = 0; h < shape.heads; ++h) {
+  for (std::size_t h = 0; h < shape.heads; ++h) {
+    if (memory > 0) {
+      kernels::pack_b(extras.persistent.keys + h * memory * d, memory, d, kernels::BLayout::kTransposed, memory_k);
+      kernels::pack_b(extras.persistent.values + h * memory * dv, dv, memory, kernels::BLayout::kRowMajor, memory_v);
+    }
+    const std::size_t tile_rows = query_tile_rows(span, h);
+    const SpanRamp ramp = span.size != nullptr ? SpanRamp(span.size[h], span.ramp) : SpanRamp(0.0f, 0.0f);
+    for (std::size_t b = 0; b < shape.batch; ++b) {
       const auto [qh, kh, vh, oh] = head_tensors(q, k, v, out, shape, b, h);
       kernels::pack_b(kh, shape.key_len, d, kernels::BLayout::kTransposed, packed_k);  // op(B) = Kᵀ
       kernels::pack_b(vh, dv, shape.key_len, kernels::BLayout::kRowMajor, packed_v);
-      for (std::size_t q0 = 0; q0 < shape.query_len; q0 += kQueryTile) {
-        const std::size_t rows = std::min(kQueryTile, shape.query_len - q0);
-        std::size_t tile_end = 0;
+      for (std::size_t q0 = 0; q0 < shape.query_len; q0 += tile_rows) {
+        const std::size_t rows = std::min(tile_rows, shape.query_len - q0);
+        std::size_t tile_first = shape.key_len, tile_end = 0;
         for (std::size_t r = 0; r < rows; ++r) {
           row_end[r] = visible_key_end(shape, mask, b, q0 + r);
+          row_position[r] = q0 + r + shape.key_len - shape.query_len;  // a span is causal: query_len ≤ key_len
+          row_first[r] = span.size != nullptr
+                             ? std::min(span_first_key(span.size[h], span.ramp, row_position[r]), row_end[r])
+                             : 0;
+          if (row_first[r] < row_end[r]) tile_first = std::min(tile_first, row_first[r]);
           tile_end = std::max(tile_end, row_end[r]);
-          const float lambda = policy.begin_row(r, row_end[r]);
+          const float lambda = policy.begin_row(r, row_end[r] - row_first[r] + memory);
           for (std::size_t c = 0; c < d; ++c) scaled_q[r * d + c] = qh[(q0 + r) * d + c] * lambda;
         }
         std::fill(acc.begin(), acc.begin() + rows * dv, 0.0f);
-        for (std::size_t k0 = 0; k0 < tile_end; k0 += kKeyTile) {
+        if (memory > 0) {
+          kernels::gemm_packed_b(scaled_q.data(), d, rows, memory_k, 0, memory, 0, d, scores.data(), memory, false,
+                                 scratch);
+          for (std::size_t r = 0; r < rows; ++r)
+            policy.weigh(r, scores.data() + r * memory, memory, 0, memory, acc.data() + r * dv, dv);
+          kernels::gemm_packed_b(scores.data(), memory, rows, memory_v, 0, dv, 0, memory, acc.data(), dv, true,
+                                 scratch);
+        }
+        // Packed key panels start at multiples of the panel width; keys before tile_first are masked.
+        for (std::size_t k0 = tile_first < tile_end ? tile_first / panel * panel : tile_end; k0 < tile_end;
+             k0 += kKeyTile) {
           const std::size_t cols = std::min(kKeyTile, tile_end - k0);
           kernels::gemm_packed_b(scaled_q.data(), d, rows, packed_k, k0, cols, 0, d, scores.data(), cols, false,
                                  scratch);
           for (std::size_t r = 0; r < rows; ++r) {
-            const std::size_t visible = row_end[r] > k0 ? std::min(cols, row_end[r] - k0) : 0;
-            policy.weigh(r, scores.data() + r * cols, cols, visible, acc.data() + r * dv, dv);
+            const std::size_t lo = std::clamp(row_first[r], k0, k0 + cols) - k0;
+            const std::size_t hi = std::clamp(row_end[r], k0 + lo, k0 + cols) - k0;
+            float* row_scores = scores.data() + r * cols;
+            if (span.size != nullptr && lo < hi)
+              ramp.apply(row_scores, k0, lo, hi, row_position[r]);
+            policy.weigh(r, row_scores, cols, lo, hi, acc.data() + r * dv, dv);
           }
           kernels::gemm_packed_b(scores.data(), cols, rows, packed_v, 0, dv, k0, cols, acc.data(), dv, true, scratch);
         }
