@@ -10,7 +10,7 @@ import { benchGemm } from './bench/gemm.mjs';
 import { benchKbScale } from './bench/kb-scale.mjs';
 import { benchKbqa } from './bench/kbqa.mjs';
 import { benchNer } from './bench/ner.mjs';
-import { benchAdaptiveSpan, benchPersistentMemory, benchProductKeyMemory } from './bench/seed-systems.mjs';
+import { benchAdaptiveSpan, benchBioHash, benchPersistentMemory, benchProductKeyMemory } from './bench/seed-systems.mjs';
 
 await init();
 // `npm run bench` runs every section; `node scripts/bench.mjs kbqa ner` only those named.
@@ -31,6 +31,7 @@ const benches = {
   adaptiveSpan: () => benchAdaptiveSpan(),
   persistentMemory: () => benchPersistentMemory(),
   productKeyMemory: () => benchProductKeyMemory(),
+  bioHash: () => benchBioHash(),
 };
 const sections = {};
 for (const [name, bench] of Object.entries(benches)) if (run(name)) sections[name] = await bench();

@@ -14,13 +14,15 @@ build_wasm() {
   npx tsc -p wasm/tsconfig.json
   cp wasm/ts/attnkit.d.mts dist/
   # The bundled default models ship inside the package: dist/models/NAME/{config.json,model.safetensors,vocab.txt}
+  # (BioHash: config.json and model.safetensors)
   # and, for KBQA, the knowledge base as its prebuilt index kb.attnkit (KBQA.load opens it by default; the
   # KB text stays in web/models).
   for model in web/models/*/; do
     [ -f "$model/model.safetensors" ] || continue
     out="dist/models/$(basename "$model")/"
     mkdir -p "$out"
-    cp -p "$model"config.json "$model"model.safetensors "$model"vocab.txt "$out"
+    cp -p "$model"config.json "$model"model.safetensors "$out"
+    [ ! -f "$model"vocab.txt ] || cp -p "$model"vocab.txt "$out"  # a BioHash directory has no vocabulary
     # Rebuilt when the KB, the vocabulary or the WASM module (the index format) changed.
     if [ -f "$model"kb.txt ] && { [ ! -f "$out"kb.attnkit ] || [ -n "$(find "$model"kb.txt "$model"vocab.txt dist/attnkit.wasm -newer "$out"kb.attnkit)" ]; }; then
       node scripts/attnkit-cli.mjs build-kb --kb "$model"kb.txt --model "$model" --output "$out"kb.attnkit

@@ -1,9 +1,10 @@
-// The attention lab: heatmaps of attention weights under three attention forms, and an entropy slider.
+// The attention lab: heatmaps of attention weights under five attention forms, and an entropy slider.
 // Weights are read out of the fused kernels by attending to an identity matrix (output = weight matrix).
 import { attention, entropy, entropyNormalize, linearAttention, softmax } from 'attnkit';
 import { $ } from './dom.js';
 
 const HEAD_DIM = 16;
+const MEMORY = 4;  // persistent vectors in the all-attention map
 const LOGITS = [3, 2.5, 2, 1.5, 1, 0.5, 0, -0.5, -1, -1.5, -2, -2.5];
 
 /** Reproducible N(0, 1)-ish values (sum of uniforms from a small LCG), scaled by `scale`. */
@@ -13,24 +14,30 @@ function randomMatrix(count, seed, scale) {
   return Float32Array.from({ length: count }, () => (uniform() + uniform() + uniform() - 1.5) * 2 * scale);
 }
 
-function identity(n) {
-  const eye = new Float32Array(n * n);
-  for (let i = 0; i < n; ++i) eye[i * n + i] = 1;
+/** Rows `first` … `first + rows − 1` of the identity of size `cols` (as values: row r picks weight column r). */
+function identityRows(rows, cols, first = 0) {
+  const eye = new Float32Array(rows * cols);
+  for (let i = 0; i < rows; ++i) eye[i * cols + first + i] = 1;
   return eye;
 }
 
-function drawHeatmap(canvas, weights, n) {
+const identity = (n) => identityRows(n, n);
+
+/** Weights [rows × cols] as a heatmap; columns before `markedColumns` (persistent vectors) get a red tint. */
+function drawHeatmap(canvas, weights, rows, cols = rows, markedColumns = 0) {
   const context = canvas.getContext('2d');
-  const cell = canvas.width / n;
+  const cell = canvas.width / cols;
+  canvas.height = Math.round(cell * rows);
   context.clearRect(0, 0, canvas.width, canvas.height);
-  for (let i = 0; i < n; ++i) {
-    for (let j = 0; j < n; ++j) {
-      const shade = Math.round(255 * (1 - Math.sqrt(Math.min(1, Math.max(0, weights[i * n + j])))));
-      context.fillStyle = `rgb(${shade}, ${shade}, 255)`;
+  for (let i = 0; i < rows; ++i) {
+    for (let j = 0; j < cols; ++j) {
+      const shade = Math.round(255 * (1 - Math.sqrt(Math.min(1, Math.max(0, weights[i * cols + j])))));
+      context.fillStyle = j < markedColumns ? `rgb(255, ${shade}, ${shade})` : `rgb(${shade}, ${shade}, 255)`;
       context.fillRect(j * cell, i * cell, Math.ceil(cell), Math.ceil(cell));
     }
   }
-  canvas.dataset.rowEntropy = entropy(weights.slice(0, n)).toString();
+  canvas.dataset.rowEntropy = entropy(weights.slice(0, cols)).toString();
+  canvas.dataset.lastRow = Array.from(weights.subarray((rows - 1) * cols, rows * cols), (w) => w.toFixed(4)).join(' ');
 }
 
 function drawMaps() {
@@ -42,6 +49,13 @@ function drawMaps() {
   drawHeatmap($('map-sqrt'), attention(q, k, identity(n), shape), n);
   drawHeatmap($('map-entropy'), attention(q, k, identity(n), { ...shape, scale: 'entropy-invariant', trainLen: 4 }), n);
   drawHeatmap($('map-linear'), linearAttention(q, k, identity(n), { ...shape, featureMap: 'elu+1' }), n);
+  // Adaptive span z = 3, ramp R = 4: full weight up to 3 keys back, fading to 0 at 7 back.
+  drawHeatmap($('map-span'), attention(q, k, identity(n), { ...shape, causal: true, span: { size: [3], ramp: 4 } }), n);
+  // All-attention: MEMORY persistent key/value pairs (red columns) that every query sees, then the n context keys.
+  const cols = MEMORY + n;
+  const persistent = { keys: randomMatrix(MEMORY * HEAD_DIM, 13, 1.2), values: identityRows(MEMORY, cols), count: MEMORY };
+  drawHeatmap($('map-persistent'), attention(q, k, identityRows(n, cols, MEMORY), { ...shape, valueDim: cols, causal: true, persistent }),
+    n, cols, MEMORY);
 }
 
 function drawEntropy() {

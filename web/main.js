@@ -1,9 +1,10 @@
-// The demo page: NER and KBQA in a Web Worker (AttnkitWorker), the attention lab on this thread. Uses only
+// The demo page: NER and KBQA in a Web Worker (AttnkitWorker), the attention lab and similar entries on this thread. Uses only
 // the public package API.
 import { AttnkitWorker, init } from 'attnkit';
 import { startAttentionLab } from './attention-lab.js';
 import { startKbqaPanel } from './kbqa-panel.js';
 import { startNerPanel } from './ner-panel.js';
+import { startSimilarPanel } from './similar-panel.js';
 import { plainError } from './plain-error.js';
 import { $ } from './dom.js';
 
@@ -23,11 +24,13 @@ try {
   const kit = await init();
   $('status').textContent = `Ready: WebAssembly SIMD module loaded (${(kit.memoryBytes() / 2 ** 20).toFixed(0)} MiB memory).`;
   startAttentionLab();
+  const similar = startSimilarPanel();  // on this thread: encoding and search take microseconds
   const worker = new AttnkitWorker();
   keepOffline(worker);
   // One worker runs requests in order: NER loads first (smaller), then KBQA.
   await startNerPanel(worker);
   await startKbqaPanel(worker);
+  await similar;
 } catch (error) {
   $('status').className = 'error';
   $('status').textContent = plainError(error);

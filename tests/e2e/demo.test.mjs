@@ -66,6 +66,17 @@ describe.each(ENGINES)('the demo page in %s', (engine) => {
     expect(await entropyAt('900')).toBeCloseTo(0.9 * Math.log(12), 4);
     const rowEntropy = (id) => page.evaluate((selector) => Number(document.querySelector(selector).dataset.rowEntropy), id);
     expect(await rowEntropy('#map-entropy')).toBeLessThan(await rowEntropy('#map-sqrt'));  // log_4(16) = 2 sharpens
+    const lastRow = (id) => page.evaluate((selector) => document.querySelector(selector).dataset.lastRow.split(' ').map(Number), id);
+    // Span z = 3, ramp 4: query 15 gives keys ≥ 7 back (0…8) no weight, keys 9…15 some, and sums to 1.
+    const span = await lastRow('#map-span');
+    expect(span.slice(0, 9).every((w) => w === 0)).toBe(true);
+    expect(span.slice(9).every((w) => w > 0)).toBe(true);
+    expect(span.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3);
+    // Persistent memory: 4 extra columns before the 16 keys, seen by the last query too.
+    const memory = await lastRow('#map-persistent');
+    expect(memory).toHaveLength(20);
+    expect(memory.slice(0, 4).every((w) => w > 0)).toBe(true);
+    expect(memory.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3);
     await page.screenshot(`${output}demo-${engine}.png`);
     expect(await page.errors()).toEqual([]);
     await page.close();
