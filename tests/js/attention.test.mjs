@@ -99,6 +99,31 @@ describe('attention semantics', () => {
     expect(maxAbsDiff(changed.subarray(0, 100 * d), out.subarray(0, 100 * d))).toBeGreaterThan(0.1);
   });
 
+  it('spans wider than one 256-key tile equal the formula a_tr ∝ m_z(t − r)·e^{s_tr} (float64, by hand)', () => {
+    // z + R + tile rows > 256 makes the kernel take a whole span window as one wider key tile (up to 1024).
+    const [heads, n, d, ramp] = [2, 1400, 8, 16];
+    const sizes = [500, 900.5];
+    const q = inputs(49, heads * n * d), k = inputs(50, heads * n * d), v = inputs(51, heads * n * d);
+    const out = attention(q, k, v, { heads, queryLen: n, headDim: d, causal: true, span: { size: sizes, ramp } });
+    for (let h = 0; h < heads; ++h) {
+      for (const t of [0, 17, 515, 516, 1000, 1399]) {
+        const weights = [];
+        for (let r = 0; r <= t; ++r) {
+          const m = Math.min(1, Math.max(0, (ramp + sizes[h] - (t - r)) / ramp));
+          let s = 0;
+          for (let c = 0; c < d; ++c) s += q[(h * n + t) * d + c] * k[(h * n + r) * d + c];
+          weights.push(m * Math.exp(s / Math.sqrt(d)));
+        }
+        const total = weights.reduce((a, b) => a + b, 0);
+        for (let c = 0; c < d; ++c) {
+          let expected = 0;
+          weights.forEach((w, r) => { expected += (w / total) * v[(h * n + r) * d + c]; });
+          expect(Math.abs(out[(h * n + t) * d + c] - expected)).toBeLessThan(1e-5);
+        }
+      }
+    }
+  });
+
   it('a short ramp makes a hard window: the span equals attention over the last z + 1 keys', () => {
     const [n, d, z] = [40, 8, 5];
     const q = inputs(46, n * d), k = inputs(47, n * d), v = inputs(48, n * d);
