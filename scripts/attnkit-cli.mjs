@@ -3,7 +3,9 @@
 //   node scripts/attnkit-cli.mjs ner --input X.jsonl --output Y.jsonl [--model DIR]
 // reads CLUENER lines ({"text": …}) and writes them back with "label" filled by the model.
 //   node scripts/attnkit-cli.mjs kbqa --input Q.jsonl --output A.jsonl [--kb KB.txt | --index KB.attnkit | --shards DIR] [--model DIR] [--beams 4]
-// reads KgCLUE lines ({"id", "question"}) and writes them with "answer": "S ||| P ||| O" from the KB
+//                                     [--min-confidence C]
+// reads KgCLUE lines ({"id", "question"}) and writes them with "answer": "S ||| P ||| O" from the KB, or "" where
+// no answer reaches the confidence C (default: KBQA's DEFAULT_MIN_CONFIDENCE; 0 answers every question)
 // (default: the model directory's kb.txt; for the bundled model, its prebuilt index of the KgCLUE triples).
 //   node scripts/attnkit-cli.mjs build-kb --kb KB.txt --output KB.attnkit [--model DIR]
 // tokenizes a KB once, offline, for the model (default: the bundled one) and writes its index file: the
@@ -19,11 +21,11 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { KBQA, KbShardBuilder, NER } from '../dist/index.js';
+import { DEFAULT_MIN_CONFIDENCE, KBQA, KbShardBuilder, NER } from '../dist/index.js';
 import { readJsonLines, toCluenerLabel } from './cluener.mjs';
 
 const USAGE = 'usage: node scripts/attnkit-cli.mjs ner --input X.jsonl --output Y.jsonl [--model DIR]\n' +
-  '       node scripts/attnkit-cli.mjs kbqa --input Q.jsonl --output A.jsonl [--kb KB.txt | --index KB.attnkit | --shards DIR] [--model DIR] [--beams N]\n' +
+  '       node scripts/attnkit-cli.mjs kbqa --input Q.jsonl --output A.jsonl [--kb KB.txt | --index KB.attnkit | --shards DIR] [--model DIR] [--beams N] [--min-confidence C]\n' +
   '       node scripts/attnkit-cli.mjs build-kb --kb KB.txt (--output KB.attnkit | --shards DIR [--shard-triples N]) [--model DIR]';
 
 function modelSource(dir) {
@@ -45,11 +47,13 @@ async function ner(args) {
 async function kbqa(args) {
   const { values } = parseArgs({ args, options: { input: { type: 'string' }, output: { type: 'string' },
     model: { type: 'string' }, kb: { type: 'string' }, index: { type: 'string' }, shards: { type: 'string' },
-    beams: { type: 'string' } } });
+    beams: { type: 'string' }, 'min-confidence': { type: 'string' } } });
   if (!values.input || !values.output || [values.kb, values.index, values.shards].filter(Boolean).length > 1) {
     throw new Error(USAGE);
   }
   const beams = values.beams === undefined ? 4 : Number(values.beams);
+  // Checked by ask() like any option: a value that is not a number in [0, 1] is a named Error.
+  const minConfidence = values['min-confidence'] === undefined ? DEFAULT_MIN_CONFIDENCE : Number(values['min-confidence']);
   const kb = values.index ? { index: pathToFileURL(values.index) }
     : values.shards ? { shards: pathToFileURL(join(values.shards, 'manifest.attnkit.gz')) }
       : values.kb ? { url: pathToFileURL(values.kb) } : undefined;
@@ -57,7 +61,7 @@ async function kbqa(args) {
   const lines = [];
   for (const [i, row] of readJsonLines(values.input).entries()) {
     if (typeof row.question !== 'string') throw new Error(`${values.input}: line ${i + 1} has no "question" string`);
-    const [best] = await model.askAsync(row.question, { beams });
+    const [best] = await model.askAsync(row.question, { beams, minConfidence });
     lines.push(JSON.stringify({ ...row, answer: best ? `${best.subject} ||| ${best.predicate} ||| ${best.object}` : '' }));
   }
   writeFileSync(values.output, lines.join('\n') + '\n');

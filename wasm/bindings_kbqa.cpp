@@ -73,7 +73,8 @@ double kbqa_ask(std::uintptr_t handle, const View<const std::uint8_t>& question,
   return guarded_or(-1.0, [&] { return static_cast<double>(api::kbqa_ask(kbqa_at(handle), question, args)); });
 }
 
-// The last answers[index] as { subject, predicate, object, score }; undefined for a bad index (see lastError()).
+// The last answers[index] as { subject, predicate, object, score, confidence }; undefined for a bad index (see
+// lastError()).
 emscripten::val kbqa_answer(std::uintptr_t handle, double index) {
   return guarded_or(emscripten::val::undefined(), [&] {
     const auto& answer = api::kbqa_answer(kbqa_at(handle), to_integer(index));
@@ -82,6 +83,7 @@ emscripten::val kbqa_answer(std::uintptr_t handle, double index) {
     out.set("predicate", answer.predicate);
     out.set("object", answer.object);
     out.set("score", answer.score);
+    out.set("confidence", answer.confidence);
     return out;
   });
 }
@@ -154,7 +156,8 @@ EMSCRIPTEN_BINDINGS(attnkit_kbqa) {
   enum_field<&api::AskArgs::mode>(ask_args, "mode");
   ask_args.field("lookahead", &api::AskArgs::lookahead)
       .field("lengthPenalty", &api::AskArgs::length_penalty)
-      .field("mutualInformation", &api::AskArgs::mutual_information);
+      .field("mutualInformation", &api::AskArgs::mutual_information)
+      .field("minConfidence", &api::AskArgs::min_confidence);
   emscripten::function("kbqaCreate", &kbqa_create);
   emscripten::function("kbqaOpen", &kbqa_open);
   emscripten::function("kbqaIndex", &kbqa_index);

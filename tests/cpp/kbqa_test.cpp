@@ -2,14 +2,16 @@
 // from scripts/make_model_fixtures.py): full-recomputation log-probabilities (generation mixed with the
 // copy head), incremental decoding with the KV cache, and the probability of every KB entry under
 // trie-constrained decoding.
+#include "attnkit/pipelines/kbqa.hpp"
+
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "attnkit/core/error.hpp"
 #include "attnkit/model/config.hpp"
 #include "attnkit/model/seq2seq.hpp"
-#include "attnkit/pipelines/kbqa.hpp"
 #include "fixtures.hpp"
 
 namespace attnkit {
@@ -22,20 +24,23 @@ const std::string kTiny = std::string(ATTNKIT_FIXTURES_DIR) + "/tiny-kbqa/";
 struct TinyModel {
   std::string bytes = read_file(kTiny + "model.safetensors");
   model::EncoderConfig config = model::parse_config(read_file(kTiny + "config.json"));
-  model::Seq2Seq model{config, model::SafeTensors::parse({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()})};
+  model::Seq2Seq model{config,
+                       model::SafeTensors::parse({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()})};
   nlohmann::json reference = nlohmann::json::parse(read_file(kTiny + "reference.json"));
 };
 
 pipelines::Kbqa tiny_kbqa(const std::string& kb_text) {
   const std::string bytes = read_file(kTiny + "model.safetensors");
-  return pipelines::Kbqa(read_file(kTiny + "config.json"), {reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()},
+  return pipelines::Kbqa(read_file(kTiny + "config.json"),
+                         {reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()},
                          read_file(kTiny + "vocab.txt"), pipelines::KnowledgeBase::parse(kb_text));
 }
 
 float worst_difference(const std::vector<float>& a, const nlohmann::json& rows, std::size_t vocab) {
   float worst = 0;
   for (std::size_t t = 0; t < rows.size(); ++t)
-    for (std::size_t v = 0; v < vocab; ++v) worst = std::max(worst, std::fabs(a[t * vocab + v] - rows[t][v].get<float>()));
+    for (std::size_t v = 0; v < vocab; ++v)
+      worst = std::max(worst, std::fabs(a[t * vocab + v] - rows[t][v].get<float>()));
   return worst;
 }
 
@@ -92,6 +97,21 @@ TEST(Seq2Seq, BatchedStepsEqualSeparateSteps) {
   }
 }
 
+TEST(Seq2Seq, MaxLogProbIsTheLargestLogProbOverTheWholeVocabulary) {
+  // max_log_prob looks only at the top logit and the ids the copy head can copy; here every id is scored.
+  TinyModel tiny;
+  for (const auto& c : tiny.reference["cases"]) {
+    const std::vector<std::int32_t> source = c["source"], target = c["target"];
+    model::NextTokens next;
+    model::DecoderState state = tiny.model.start(source, next);
+    for (std::size_t t = 0; t < target.size(); ++t) {
+      const auto row = row_log_probs(next, 0);
+      EXPECT_EQ(next.max_log_prob(0), *std::max_element(row.begin(), row.end())) << "step " << t;
+      tiny.model.step({&state}, {target[t]}, next);
+    }
+  }
+}
+
 TEST(Seq2Seq, RejectsSequencesPastMaxLengthAndForeignCaches) {
   TinyModel tiny;
   model::NextTokens next;
@@ -108,8 +128,9 @@ TEST(Seq2Seq, RejectsSequencesPastMaxLengthAndForeignCaches) {
 TEST(Seq2Seq, TheBundledKbqaModelMatchesItsPyTorchReference) {
   const std::string dir = std::string(ATTNKIT_MODELS_DIR) + "/kbqa-kgclue/";
   const std::string bytes = read_file(dir + "model.safetensors");
-  const model::Seq2Seq bundled(model::parse_config(read_file(dir + "config.json")),
-                               model::SafeTensors::parse({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()}));
+  const model::Seq2Seq bundled(
+      model::parse_config(read_file(dir + "config.json")),
+      model::SafeTensors::parse({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()}));
   const auto reference = nlohmann::json::parse(read_file(dir + "reference.json"));
   float worst = 0;
   for (const auto& c : reference["cases"]) {
@@ -150,7 +171,8 @@ TEST(Kbqa, EveryModeAnswersFromTheKnowledgeBase) {
       if (field(kb.triple(t))) return true;
     return false;
   };
-  for (const auto mode : {pipelines::KbqaMode::kTriple, pipelines::KbqaMode::kSubject, pipelines::KbqaMode::kOpenPredicate}) {
+  for (const auto mode :
+       {pipelines::KbqaMode::kTriple, pipelines::KbqaMode::kSubject, pipelines::KbqaMode::kOpenPredicate}) {
     for (std::size_t beams : {1, 3}) {
       const auto answers = kbqa.ask("北京大学的校长是谁？", {beams, 3, mode});
       ASSERT_FALSE(answers.empty());
@@ -185,7 +207,8 @@ double target_log_prob(const model::Seq2Seq& model, const std::vector<std::int32
                        const std::vector<std::int32_t>& target, std::size_t from) {
   const auto rows = model.log_probs(source, target);
   double sum = 0;
-  for (std::size_t t = from; t < target.size(); ++t) sum += rows[t * model.vocab_size() + static_cast<std::size_t>(target[t])];
+  for (std::size_t t = from; t < target.size(); ++t)
+    sum += rows[t * model.vocab_size() + static_cast<std::size_t>(target[t])];
   return sum;
 }
 
@@ -217,7 +240,8 @@ TEST(Kbqa, OpenPredicateRanksTheBeamsPredicatesByPointwiseMutualInformation) {
                          lambda * target_log_prob(kbqa.model(), alone, target, name.size() + 1);
       expected.emplace_back(pmi, a.predicate);
       // The score stays the probability of the entry, whatever the ranking.
-      const auto same = std::find_if(by_probability.begin(), by_probability.end(), [&](const auto& b) { return b.predicate == a.predicate; });
+      const auto same = std::find_if(by_probability.begin(), by_probability.end(),
+                                     [&](const auto& b) { return b.predicate == a.predicate; });
       ASSERT_NE(same, by_probability.end());
       EXPECT_NEAR(a.score, same->score, 1e-6);
     }
@@ -269,9 +293,7 @@ TEST(KnowledgeBase, SplitsTheSenseLabelOffTheSubject) {
   EXPECT_EQ(pipelines::split_subject("a（b）c").name, "a（b）c");
 }
 
-TEST(Kbqa, RejectsKnowledgeBasesItCannotTokenize) {
-  EXPECT_THROW(tiny_kbqa("\x01\x02 ||| 繁体 ||| x\n"), Error);
-}
+TEST(Kbqa, RejectsKnowledgeBasesItCannotTokenize) { EXPECT_THROW(tiny_kbqa("\x01\x02 ||| 繁体 ||| x\n"), Error); }
 
 }  // namespace
 }  // namespace attnkit

@@ -55,6 +55,12 @@ describe.each(ENGINES)('the demo page in %s', (engine) => {
     await page.click('#kbqa-form button');
     await page.waitFor(() => document.getElementById('kbqa-answer').textContent === '章韵、徐晨辰');
     expect(await page.evaluate(() => document.querySelectorAll('#kbqa-table tbody tr').length)).toBeGreaterThan(1);
+    // An out-of-KB question (the last example): "not in this knowledge base", the nearest entries greyed out.
+    await page.click('#kbqa-examples button:last-child');
+    await page.waitFor(() => document.getElementById('kbqa-answer').textContent === 'Not in this knowledge base');
+    expect(await page.evaluate(() => [...document.querySelectorAll('#kbqa-table tbody tr')]
+      .every((r) => r.classList.contains('below-confidence')) && document.querySelectorAll('#kbqa-table tbody tr').length > 0)).toBe(true);
+    expect(await page.text('#kbqa-triple')).toBe('Nearest entries, below the confidence threshold:');
     // Attention lab: the entropy slider moves the shown entropy to the target; the heatmaps are drawn.
     const entropyAt = (value) => page.evaluate((v) => {
       const slider = document.getElementById('lab-entropy');

@@ -45,20 +45,29 @@ describe('attnkit-cli ner', () => {
 
 describe('attnkit-cli kbqa', () => {
   const kbqaModel = join(root, 'tests/fixtures/tiny-kbqa');
-  it('answers each KgCLUE line with "S ||| P ||| O" from the KB, keeping other fields', async () => {
+  it('answers each KgCLUE line with "S ||| P ||| O" from the KB, keeping other fields; "" below --min-confidence', async () => {
     const rows = [{ id: 0, question: '你知道龙晶用繁体字怎么写吗？' }, { id: 1, question: '守望星光是哪家公司出品的？' }, { id: 2, question: '' }];
     writeFileSync(join(work, 'q.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
-    execFileSync('node', ['scripts/attnkit-cli.mjs', 'kbqa', '--input', join(work, 'q.jsonl'), '--output', join(work, 'a.jsonl'),
-      '--model', kbqaModel, '--kb', join(kbqaModel, 'kb.txt'), '--beams', '3'], { cwd: root, stdio: 'pipe' });
-    const out = readFileSync(join(work, 'a.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     const kbqa = await KBQA.load({ model: { url: new URL(`file://${kbqaModel}/`) } });
-    expect(out.map((r) => r.id)).toEqual([0, 1, 2]);
-    rows.forEach((row, i) => {
-      const [best] = kbqa.ask(row.question, { beams: 3 });
-      expect(out[i].answer).toBe(best ? `${best.subject} ||| ${best.predicate} ||| ${best.object}` : '');
-    });
-    expect(out[0].answer.split(' ||| ')).toHaveLength(3);
+    // The tiny model is random, so its confidences are low: 0 answers everything, the default may abstain.
+    for (const minConfidence of ['0', undefined, '1']) {
+      execFileSync('node', ['scripts/attnkit-cli.mjs', 'kbqa', '--input', join(work, 'q.jsonl'), '--output', join(work, 'a.jsonl'),
+        '--model', kbqaModel, '--kb', join(kbqaModel, 'kb.txt'), '--beams', '3',
+        ...(minConfidence === undefined ? [] : ['--min-confidence', minConfidence])], { cwd: root, stdio: 'pipe' });
+      const out = readFileSync(join(work, 'a.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      expect(out.map((r) => r.id)).toEqual([0, 1, 2]);
+      rows.forEach((row, i) => {
+        const options = { beams: 3, ...(minConfidence === undefined ? {} : { minConfidence: Number(minConfidence) }) };
+        const [best] = kbqa.ask(row.question, options);
+        expect(out[i].answer).toBe(best ? `${best.subject} ||| ${best.predicate} ||| ${best.object}` : '');
+      });
+      if (minConfidence === '0') expect(out[0].answer.split(' ||| ')).toHaveLength(3);
+      if (minConfidence === '1') expect(out[0].answer).toBe(kbqa.ask(rows[0].question, { beams: 3, minConfidence: 0 })[0].confidence === 1 ? out[0].answer : '');
+    }
     kbqa.dispose();
+    expect(() => execFileSync('node', ['scripts/attnkit-cli.mjs', 'kbqa', '--input', join(work, 'q.jsonl'), '--output',
+      join(work, 'a3.jsonl'), '--model', kbqaModel, '--kb', join(kbqaModel, 'kb.txt'), '--min-confidence', '2'], { cwd: root, stdio: 'pipe' }))
+      .toThrow(/minConfidence must be in \[0, 1\], got 2/);
   });
 
   it('names a bad KB file and exits non-zero', () => {

@@ -29,11 +29,59 @@ describe('KBQA on a tiny random seq2seq model (parity with PyTorch)', () => {
     const kbqa = await KBQA.load({ model: { files: files() }, kb: kbText });
     expect(kbqa.size).toBe(triples.length);
     for (const c of reference.cases) {
-      const answers = kbqa.ask(c.question, { beams: 16, topK: triples.length });
+      const answers = kbqa.ask(c.question, { beams: 16, topK: triples.length, minConfidence: 0 });
       expect(answers.map((a) => [a.subject, a.predicate, a.object])).toEqual(c.entries.map((e) => triples[e.triple]));
       answers.forEach((a, i) => expect(Math.log(a.score)).toBeCloseTo(c.entries[i].log_prob, 4));
       expect(answers.reduce((s, a) => s + a.score, 0)).toBeCloseTo(1, 4);
     }
+    kbqa.dispose();
+  });
+
+  it('confidence = e^Σ (log p(token) − max log p) over the subject name and its [SEP], by full recomputation', async () => {
+    // An independent path: logProbs() recomputes the whole prefix (checked against PyTorch above), where ask()
+    // decodes incrementally and finds each row's most likely id without a log per id.
+    const kbqa = await KBQA.load({ model: { files: files() }, kb: kbText });
+    const vocab = readFileSync(new URL('vocab.txt', tiny), 'utf8').split('\n');
+    const id = new Map(vocab.map((t, i) => [t, i]));
+    const sep = id.get('[SEP]');
+    let checked = 0;
+    for (const c of reference.cases) {
+      for (const mode of ['triple', 'subject', 'open-predicate']) {
+        for (const a of kbqa.ask(c.question, { beams: 16, topK: triples.length, mode, minConfidence: 0 })) {
+          const name = [...a.subject.replace(/（[^（）]*）$/, '')].map((ch) => id.get(ch));
+          if (name.some((t) => t === undefined)) continue;  // a name the char-level lookup cannot tokenize (龙晶2020)
+          const target = [...name, sep];
+          const lp = kbqa.logProbs(c.source, target);
+          let regret = 0;
+          target.forEach((token, t) => {
+            const row = lp.subarray(t * kbqa.vocabSize, (t + 1) * kbqa.vocabSize);
+            regret += row[token] - Math.max(...row);
+          });
+          expect(a.confidence).toBeGreaterThan(0);
+          expect(a.confidence).toBeLessThanOrEqual(1);
+          expect(Math.log(a.confidence)).toBeCloseTo(regret, 4);
+          ++checked;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+    kbqa.dispose();
+  });
+
+  it('minConfidence keeps exactly the answers whose confidence reaches it, in order', async () => {
+    const kbqa = await KBQA.load({ model: { files: files() }, kb: kbText });
+    let distinct = 0;
+    for (const mode of ['triple', 'subject', 'open-predicate']) {
+      const all = kbqa.ask('北京大学的校长是谁？', { beams: 8, topK: 8, mode, minConfidence: 0 });
+      const confidences = [...new Set(all.map((a) => a.confidence))].sort((x, y) => x - y);
+      distinct += confidences.length;
+      const between = confidences.slice(1).map((c, i) => (c + confidences[i]) / 2);
+      for (const t of [0, ...confidences, ...between, 1]) {
+        expect(kbqa.ask('北京大学的校长是谁？', { beams: 8, topK: 8, mode, minConfidence: t }))
+          .toEqual(all.filter((a) => a.confidence >= t));
+      }
+    }
+    expect(distinct).toBeGreaterThan(3);  // the thresholds do fall between answers
     kbqa.dispose();
   });
 
@@ -43,10 +91,10 @@ describe('KBQA on a tiny random seq2seq model (parity with PyTorch)', () => {
     const fromArrays = await KBQA.load({ model: { files: files() }, kb: triples });
     const fromObjects = await KBQA.load({ model: { files: files() },
       kb: triples.map(([subject, predicate, object]) => ({ subject, predicate, object })) });
-    const expected = fromText.ask(question, { topK: 3 });
+    const expected = fromText.ask(question, { topK: 3, minConfidence: 0 });
     expect(expected.length).toBe(3);
-    expect(fromArrays.ask(question, { topK: 3 })).toEqual(expected);
-    expect(fromObjects.ask(question, { topK: 3 })).toEqual(expected);
+    expect(fromArrays.ask(question, { topK: 3, minConfidence: 0 })).toEqual(expected);
+    expect(fromObjects.ask(question, { topK: 3, minConfidence: 0 })).toEqual(expected);
     for (const k of [fromText, fromArrays, fromObjects]) k.dispose();
   });
 
@@ -57,7 +105,7 @@ describe('KBQA on a tiny random seq2seq model (parity with PyTorch)', () => {
     const lines = new Set(triples.map((t) => t.join('|')));
     for (const mode of ['triple', 'subject', 'open-predicate']) {
       for (const beams of [1, 2, 5]) {
-        const answers = kbqa.ask('北京大学的校长是谁？', { beams, topK: 2, mode });
+        const answers = kbqa.ask('北京大学的校长是谁？', { beams, topK: 2, mode, minConfidence: 0 });
         expect(answers.length).toBeGreaterThan(0);
         for (const a of answers) {
           expect(subjects.has(a.subject)).toBe(true);
@@ -70,7 +118,7 @@ describe('KBQA on a tiny random seq2seq model (parity with PyTorch)', () => {
     expect(kbqa.ask(' \n ')).toEqual([]);
     // Lookahead and the length penalty change the ranking, never the set of possible answers.
     for (const options of [{ lookahead: false }, { lengthPenalty: 1 }]) {
-      for (const a of kbqa.ask('北京大学的校长是谁？', { beams: 3, topK: 3, mode: 'open-predicate', ...options })) {
+      for (const a of kbqa.ask('北京大学的校长是谁？', { beams: 3, topK: 3, mode: 'open-predicate', minConfidence: 0, ...options })) {
         expect(predicates.has(a.predicate)).toBe(true);
       }
     }
@@ -79,7 +127,7 @@ describe('KBQA on a tiny random seq2seq model (parity with PyTorch)', () => {
 
   it('open-predicate: mutualInformation reorders the beam\'s predicates (default 1), never their set or scores', async () => {
     const kbqa = await KBQA.load({ model: { files: files() }, kb: kbText });
-    const ask = (options) => kbqa.ask('北京大学的校长是谁？', { beams: 8, topK: 8, mode: 'open-predicate', ...options });
+    const ask = (options) => kbqa.ask('北京大学的校长是谁？', { beams: 8, topK: 8, mode: 'open-predicate', minConfidence: 0, ...options });
     const byProbability = ask({ mutualInformation: 0 });
     expect(byProbability.length).toBe(new Set(triples.map((t) => t[1])).size);
     byProbability.slice(1).forEach((a, i) => expect(a.score).toBeLessThanOrEqual(byProbability[i].score));
@@ -128,10 +176,14 @@ describe('KBQA rejects bad input with a clear Error and keeps working', () => {
     expect(() => kbqa.ask('北京', { lengthPenalty: -1 })).toThrow('KBQA: lengthPenalty must be in [0, 10], got -1');
     expect(() => kbqa.ask('北京', { mutualInformation: NaN })).toThrow('KBQA.ask: mutualInformation must be a finite number, got NaN');
     expect(() => kbqa.ask('北京', { mutualInformation: 2 })).toThrow('KBQA: mutualInformation must be in [0, 1], got 2');
+    expect(() => kbqa.ask('北京', { minConfidence: NaN })).toThrow('KBQA.ask: minConfidence must be a finite number, got NaN');
+    expect(() => kbqa.ask('北京', { minConfidence: -0.1 })).toThrow('KBQA: minConfidence must be in [0, 1], got -0.1');
+    expect(() => kbqa.ask('北京', { minConfidence: 1.5 })).toThrow('KBQA: minConfidence must be in [0, 1], got 1.5');
+    expect(() => kbqa.ask('北京', { minConfidence: '0.5' })).toThrow(/minConfidence must be a finite number/);
     expect(() => kbqa.logProbs([], [5])).toThrow('KBQA.logProbs: source must not be empty');
     expect(() => kbqa.logProbs([2, 99999, 3], [5])).toThrow(/token id 99999 at position 1 is outside the vocabulary/);
     expect(() => kbqa.logProbs([2, 3], new Array(60).fill(5))).toThrow(/exceed max_length 48/);
-    expect(kbqa.ask('北京', { beams: 2 }).length).toBe(1);
+    expect(kbqa.ask('北京', { beams: 2, minConfidence: 0 }).length).toBe(1);
     kbqa.dispose();
     expect(() => kbqa.ask('北京')).toThrow('KBQA.ask: this KBQA was disposed');
     stillWorks();

@@ -83,7 +83,7 @@ describe('unknown option names are an error', () => {
     expect(() => attention(q, q, q, { batch: 2, heads: 2, queryLen: 4, keyLen: 4, headDim: 4, valueDim: 4, causal: true,
       prefixLen: 1, keyLengths: [4, 3], scale: 'entropy-invariant', trainLen: 64, minKeys: 2 })).not.toThrow();
     expect(() => kbqa.ask('北京', { beams: 2, topK: 1, mode: 'triple', lookahead: true, lengthPenalty: 0,
-      mutualInformation: 1 })).not.toThrow();
+      mutualInformation: 1, minConfidence: 0.5 })).not.toThrow();
   });
 });
 

@@ -56,7 +56,8 @@ describe('npm pack', () => {
     expect(result.message).toBe('gemm: a has 3 values, expected m*k = 4');
     expect(result.labels).toBe(10); // the bundled NER model loads from the package, offline
     expect(result.entities).toBeGreaterThan(0);
-    expect(result.answer).toEqual({ subject: '龙晶（游戏）', predicate: '繁体', object: '龍晶', score: expect.any(Number) });
+    expect(result.answer).toEqual({ subject: '龙晶（游戏）', predicate: '繁体', object: '龍晶', score: expect.any(Number),
+      confidence: expect.any(Number) });
   });
 
   it('type-checks a TypeScript consumer of every public API with tsc --noEmit, and catches a type error', () => {
@@ -65,8 +66,8 @@ describe('npm pack', () => {
     writeFileSync(join(app, 'consumer.ts'), `
 import { init, gemm, softmax, layerNorm, attention, gauAttention, linearAttention, performerProjection, rope,
   LinearAttentionState, entropy, entropyNormalize, entropyInvariantScale, PrefixTrie, beamSearch, beamSearchSync,
-  NER, KBQA, AttnkitWorker, AttnkitError, type AttnkitErrorCode, type Entity, type Answer, type BeamResult,
-  type Timed } from 'attnkit';
+  NER, KBQA, DEFAULT_MIN_CONFIDENCE, AttnkitWorker, AttnkitError, type AttnkitErrorCode, type Entity, type Answer,
+  type BeamResult, type Timed } from 'attnkit';
 const kit = await init();
 const bytes: number = kit.memoryBytes();
 const x = new Float32Array(8);
@@ -89,14 +90,15 @@ const later: Promise<BeamResult[]> = beamSearch(async () => new Float32Array(4),
 const ner = await NER.load({ onProgress: (loaded: number, total: number) => {} });
 const entities: Entity[] = ner.extract('浙商银行');
 const kbqa = await KBQA.load({ kb: [['北京', '别名', '京']] });
-const answers: Answer[] = kbqa.ask('北京的别名', { beams: 4, topK: 2, mode: 'open-predicate' });
+const answers: Answer[] = kbqa.ask('北京的别名', { beams: 4, topK: 2, mode: 'open-predicate', minConfidence: DEFAULT_MIN_CONFIDENCE });
+const confidence: number | undefined = answers[0]?.confidence;
 const index: Uint8Array = kbqa.index();
 const fromIndex = await KBQA.load({ kb: { index }, trie: 'compact' });
 const worker = new AttnkitWorker();
 const timed: Promise<Timed<Entity[]>> = worker.extract('x');
 const isError: boolean = new AttnkitError('x') instanceof Error;
 const code: AttnkitErrorCode = new AttnkitError('x', 'not-found').code;
-console.log(bytes, c, w, h, probs, gamma, lambda, best, later, entities, answers, timed, isError, code, compactTrie, fromIndex);
+console.log(bytes, c, w, h, probs, gamma, lambda, best, later, entities, answers, confidence, timed, isError, code, compactTrie, fromIndex);
 `);
     const tsc = join(root, 'node_modules/typescript/bin/tsc');
     execFileSync('node', [tsc, '-p', app], { cwd: app, encoding: 'utf8' });

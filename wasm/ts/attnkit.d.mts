@@ -54,8 +54,9 @@ export interface ModelFiles { config: View; weights: View; vocab: View }
 /** mode: 0 triple, 1 subject, 2 open predicate. */
 export interface AskArgs {
   beams: number; topK: number; mode: number; lookahead: boolean; lengthPenalty: number; mutualInformation: number;
+  minConfidence: number;
 }
-export interface AnswerRecord { subject: string; predicate: string; object: string; score: number }
+export interface AnswerRecord { subject: string; predicate: string; object: string; score: number; confidence: number }
 
 export interface AttnkitWasmModule {
   HEAPU8: Uint8Array;

@@ -21,6 +21,13 @@ export interface Answer {
   object: string;
   /** Probability of the decoded entry; over all KB entries these sum to 1. */
   score: number;
+  /**
+   * In (0, 1]: how close the answer is to what the model writes unconstrained (e^Σ, over the answer's tokens,
+   * of log p(token) − log p(the model's most likely token), unrenormalised). Near 1 when the model itself
+   * writes this KB entry; low when it wanted to write something the KB lacks — usually a question whose answer
+   * is not in the KB, where `score` can still be near 1.
+   */
+  confidence: number;
 }
 
 /**
@@ -48,8 +55,21 @@ export interface AskOptions {
    * trained on) for those this question asks about. Default 1; 0 ranks by probability. `score` stays p.
    */
   mutualInformation?: number;
+  /**
+   * In [0, 1]: answers whose `confidence` is below it are left out, so a question whose answer is not in the
+   * KB gets [] ("not in this knowledge base") instead of the nearest entry. Default DEFAULT_MIN_CONFIDENCE;
+   * 0 returns every answer.
+   */
+  minConfidence?: number;
 }
-const ASK_KEYS = optionKeys<AskOptions>()('beams', 'topK', 'mode', 'lookahead', 'lengthPenalty', 'mutualInformation');
+const ASK_KEYS = optionKeys<AskOptions>()('beams', 'topK', 'mode', 'lookahead', 'lengthPenalty', 'mutualInformation',
+  'minConfidence');
+
+/**
+ * ask()'s default minConfidence, chosen on KgCLUE dev's out-of-KB setting (scripts/eval-kbqa.mjs, setting 4):
+ * see the README's coverage/accuracy table.
+ */
+export const DEFAULT_MIN_CONFIDENCE = 0.003;
 
 export type TripleInput = readonly [string, string, string] | { subject: string; predicate: string; object: string };
 
@@ -266,8 +286,10 @@ export class KBQA extends OwnedHandle {
     const mode = MODES.indexOf(requireChoice(where, 'mode', options.mode ?? 'triple', MODES));
     const lengthPenalty = requireFiniteNumber(where, 'lengthPenalty', options.lengthPenalty ?? 0);
     const mutualInformation = requireFiniteNumber(where, 'mutualInformation', options.mutualInformation ?? 1);
+    const minConfidence = requireFiniteNumber(where, 'minConfidence', options.minConfidence ?? DEFAULT_MIN_CONFIDENCE);
     const bytes = encoder.encode(question);
-    const args = { beams, topK, mode, lookahead: options.lookahead !== false, lengthPenalty, mutualInformation };
+    const args = { beams, topK, mode, lookahead: options.lookahead !== false, lengthPenalty, mutualInformation,
+      minConfidence };
     const count = withHeap(this.mod, where, (heap) =>
       heap.checked(this.mod.kbqaAsk(handle, heap.view(bytes), args), failedCount));
     if (this.shards) {

@@ -22,12 +22,15 @@ pipelines::KbqaOptions checked_options(const AskArgs& args) {
     fail(where, ": lengthPenalty must be in [0, 10], got ", args.length_penalty);
   if (!(args.mutual_information >= 0 && args.mutual_information <= 1))
     fail(where, ": mutualInformation must be in [0, 1], got ", args.mutual_information);
+  if (!(args.min_confidence >= 0 && args.min_confidence <= 1))
+    fail(where, ": minConfidence must be in [0, 1], got ", args.min_confidence);
   return {static_cast<std::size_t>(args.beams),
           static_cast<std::size_t>(args.top_k),
           args.mode,
           args.lookahead,
           args.length_penalty,
-          args.mutual_information};
+          args.mutual_information,
+          args.min_confidence};
 }
 
 }  // namespace

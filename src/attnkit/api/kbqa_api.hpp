@@ -48,7 +48,7 @@ struct AskArgs {
   long long beams = 4, top_k = 1;
   pipelines::KbqaMode mode = pipelines::KbqaMode::kTriple;
   bool lookahead = true;
-  double length_penalty = 0.0, mutual_information = 1.0;
+  double length_penalty = 0.0, mutual_information = 1.0, min_confidence = 0.0;
 };
 
 // Answers a UTF-8 question into session.last and returns how many answers there are. On a sharded KB whose

@@ -29,6 +29,19 @@ float NextTokens::log_prob(std::size_t row, std::int32_t id) const {
                      log_not_gate[row] + std::log(std::max(copy[at], kCopyFloor)));
 }
 
+// p(id) = g·softmax(logits)(id) + (1 − g)·copy(id). Among the ids the source does not hold (copy 0) p rises
+// with the logit, so the most likely id is the top logit's or one of the source's: one pass of compares over
+// the vocabulary and a few exact log_prob calls, instead of a log per id.
+float NextTokens::max_log_prob(std::size_t row) const {
+  const float* row_logits = logits.data() + row * vocab;
+  const float* row_copy = copy.data() + row * vocab;
+  const auto top = static_cast<std::int32_t>(std::max_element(row_logits, row_logits + vocab) - row_logits);
+  float best = log_prob(row, top);
+  for (std::size_t id = 0; id < vocab; ++id)
+    if (row_copy[id] > 0.0f) best = std::max(best, log_prob(row, static_cast<std::int32_t>(id)));
+  return best;
+}
+
 Seq2Seq::Seq2Seq(const EncoderConfig& config, const SafeTensors& weights) : encoder_(config, weights) {
   if (config.model_type != "attnkit-seq2seq")
     fail_file("Seq2Seq: config.json is a '", config.model_type, "' model, not 'attnkit-seq2seq'");
@@ -84,7 +97,8 @@ void Seq2Seq::heads(const float* hidden, const std::vector<const CopySource*>& s
       scores[i] = kernels::dot(query.data() + r * h, source.keys.data() + i * h, h) * inv_sqrt_h;
     const float top = kernels::vector_max(scores.data(), count);
     const float sum = kernels::exp_shifted(scores.data(), scores.data(), count, top);
-    for (std::size_t i = 0; i < count; ++i) next.copy[r * vocab + static_cast<std::size_t>(source.ids[i])] += scores[i] / sum;
+    for (std::size_t i = 0; i < count; ++i)
+      next.copy[r * vocab + static_cast<std::size_t>(source.ids[i])] += scores[i] / sum;
   }
 }
 
@@ -125,9 +139,11 @@ void Seq2Seq::extend(DecoderState& state, const std::vector<std::int32_t>& token
   heads(hidden.data() + (tokens.size() - 1) * config().hidden_size, {state.source.get()}, next);
 }
 
-std::vector<float> Seq2Seq::log_probs(const std::vector<std::int32_t>& source, const std::vector<std::int32_t>& target) const {
+std::vector<float> Seq2Seq::log_probs(const std::vector<std::int32_t>& source,
+                                      const std::vector<std::int32_t>& target) const {
   if (source.size() + target.size() > config().max_length)
-    fail("Seq2Seq: source + target = ", source.size() + target.size(), " tokens exceed max_length ", config().max_length);
+    fail("Seq2Seq: source + target = ", source.size() + target.size(), " tokens exceed max_length ",
+         config().max_length);
   if (target.empty()) return {};
   // The source as the prefix, then the target tokens in one causal block (not token by token).
   NextTokens first, rest;

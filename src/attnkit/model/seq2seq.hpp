@@ -13,8 +13,8 @@ namespace attnkit::model {
 
 // What the copy head reads from the source: keys of the copyable tokens and their ids.
 struct CopySource {
-  std::vector<float> keys;         // [count × hidden]: copy_key(final hidden state)
-  std::vector<std::int32_t> ids;   // the tokens, source positions 1 … n − 2 ([CLS] and the last [SEP] excluded)
+  std::vector<float> keys;        // [count × hidden]: copy_key(final hidden state)
+  std::vector<std::int32_t> ids;  // the tokens, source positions 1 … n − 2 ([CLS] and the last [SEP] excluded)
 };
 
 // One hypothesis: its KV cache and the question's copy source (shared by all hypotheses of a question).
@@ -27,11 +27,13 @@ struct DecoderState {
 // search pays for the allowed ids only.
 struct NextTokens {
   std::size_t rows = 0, vocab = 0;
-  std::vector<float> logits;          // [rows × vocab] generation logits
-  std::vector<float> copy;            // [rows × vocab] copy probabilities (0 for ids not in the source)
-  std::vector<float> log_normaliser;  // [rows] logsumexp of the row's logits
+  std::vector<float> logits;                  // [rows × vocab] generation logits
+  std::vector<float> copy;                    // [rows × vocab] copy probabilities (0 for ids not in the source)
+  std::vector<float> log_normaliser;          // [rows] logsumexp of the row's logits
   std::vector<float> log_gate, log_not_gate;  // [rows] log g, log(1 − g)
   float log_prob(std::size_t row, std::int32_t id) const;
+  // The largest log_prob(row, id) over the whole vocabulary: what the model would write, unconstrained.
+  float max_log_prob(std::size_t row) const;
 };
 
 class Seq2Seq {

@@ -16,6 +16,7 @@
 #include "attnkit/decoding/beam_search.hpp"
 #include "attnkit/decoding/token_trie.hpp"
 #include "attnkit/model/seq2seq.hpp"
+#include "attnkit/pipelines/constraint_regret.hpp"
 #include "attnkit/pipelines/kb_index.hpp"
 #include "attnkit/pipelines/kb_shards.hpp"
 #include "attnkit/pipelines/kb_source.hpp"
@@ -41,11 +42,16 @@ struct KbqaOptions {
   // information with the question (Li et al. 2016), which discounts predicates the model favours for any
   // question (those seen in training) in favour of those this question is about. 0: by probability.
   double mutual_information = 1.0;
+  // Answers whose confidence is below this are dropped (abstention: "not in this knowledge base"); in [0, 1].
+  double min_confidence = 0.0;
 };
 
 struct Answer {
   std::string subject, predicate, object;  // object empty when the KB has no (subject, predicate) triple
-  double score;                            // probability of the decoded entry
+  double score;                            // probability of the decoded entry, renormalised over the KB's entries
+  // e^regret (ConstraintRegret): how close the entry is to what the model writes unconstrained, in (0, 1];
+  // low when the question's answer is likely not in the KB, which `score` cannot tell.
+  double confidence;
 };
 
 class Kbqa {
@@ -113,6 +119,7 @@ class Kbqa {
     decoding::BeamSearch search;
     std::vector<model::DecoderState> states;
     model::NextTokens next;
+    ConstraintRegret regret;
   };
   // Whether search() with `key` resumes a checkpoint (then its state need not be started).
   bool resumes(const SearchKey* key) const { return key && checkpoint_ && checkpoint_->key == *key; }
@@ -120,13 +127,16 @@ class Kbqa {
   std::unique_ptr<SearchKey> search_key(const std::vector<std::int32_t>& source, std::size_t beams, std::size_t top_k,
                                         KbqaMode mode, double length_penalty) const;
   // `resume` (a sharded KB, no lookahead or prior): resumes a checkpoint of this key, and leaves one when a
-  // step reaches a shard not loaded; `state` and `next` are unused when resuming.
+  // step reaches a shard not loaded; `state` and `next` are unused when resuming. `regret`, if given, records
+  // every result's regret (kept in the checkpoint too).
   std::vector<decoding::FinishedHypothesis> search(model::DecoderState state, model::NextTokens next,
                                                    const decoding::TokenTrie& trie, std::size_t beams,
-                                                   std::size_t top_k, double length_penalty,
+                                                   std::size_t top_k, double length_penalty, ConstraintRegret* regret,
                                                    const std::vector<std::int32_t>* lookahead = nullptr,
                                                    PredicatePrior* prior = nullptr,
                                                    const SearchKey* resume = nullptr) const;
+  // ask() before the answers below min_confidence are dropped.
+  std::vector<Answer> answer(std::string_view question, const KbqaOptions& options) const;
   std::vector<Answer> open_predicate(const std::vector<std::int32_t>& source, const KbqaOptions& options) const;
   PredicatePrior predicate_prior(const std::vector<std::int32_t>& subject, std::size_t question_tokens) const;
 
