@@ -4,6 +4,7 @@
 //   1. KB mode: the model decodes "S, P, M" constrained by the trie of KB entries → EM/F1 on S, P, O and the
 //      official score (0.5·EM_O + 0.5·F1_O). Baseline: the longest KB subject name found in the question.
 //   2. Subject retrieval: EM_S with a trie of subject names only. Same baseline.
+//   Settings 1 and 2 are reported with the default ranking (score × confidence) and by probability alone.
 //   3. Open predicate: the subject from its trie, then the predicate from a trie of every KB predicate
 //      (with the seed's LCS lookahead); the beam's predicates ranked by pointwise mutual information with
 //      the question (the default, mutualInformation 1), by probability, and by log p / length. EM_P.
@@ -65,10 +66,14 @@ const scoreLine = (s) => `EM S/P/O ${fmt(s.emS)}/${fmt(s.emP)}/${fmt(s.emO)}, F1
 const report = { questions: dev.length, beams };
 if (settings.has(1) || settings.has(2) || settings.has(3)) {
   const triple = run('triple');
+const tripleByProbability = run('triple', { ranking: 'probability' });
   const tripleScores = kgclueScores(triple.answers.map((a, i) => [a, gold[i]]));
+  const tripleScoresByProbability = kgclueScores(tripleByProbability.answers.map((a, i) => [a, gold[i]]));
   const baselineScores = kgclueScores(dev.map((row, i) => [baselineTriple(row.question), gold[i]]));
   const subject = run('subject');
+const subjectByProbability = run('subject', { ranking: 'probability' });
   const emS = pct(subject.answers.filter((a, i) => a?.subject === gold[i].subject).length);
+  const emSByProbability = pct(subjectByProbability.answers.filter((a, i) => a?.subject === gold[i].subject).length);
   const baselineEmS = pct(dev.filter((row, i) => baselineTriple(row.question)?.subject === gold[i].subject).length);
   const predicateEm = (answers) => pct(answers.filter((a, i) => a?.predicate === gold[i].predicate).length);
   const open = run('open-predicate');  // reranked by PMI: discounts the predicates the model gives any question
@@ -88,13 +93,16 @@ if (settings.has(1) || settings.has(2) || settings.has(3)) {
   console.log(`KgCLUE dev: ${dev.length} questions; KB ${kb.length} triples (train + dev), loaded with its tries ` +
     `(${(kbqa.trieBytes / 1e6).toFixed(2)} MB) in ${loadMs.toFixed(0)} ms; beams ${beams}`);
   console.log(`1. KB mode          model:    ${scoreLine(tripleScores)} (${fmt(triple.msPerQuestion)} ms/question)`);
+  console.log(`                    ranked by probability alone: ${scoreLine(tripleScoresByProbability)} ` +
+    `(${fmt(tripleByProbability.msPerQuestion)} ms/question)`);
   console.log(`                    baseline: ${scoreLine(baselineScores)}`);
-  console.log(`2. Subject retrieval model: EM_S ${fmt(emS)}  baseline: EM_S ${fmt(baselineEmS)} (${fmt(subject.msPerQuestion)} ms/question)`);
+  console.log(`2. Subject retrieval model: EM_S ${fmt(emS)}  baseline: EM_S ${fmt(baselineEmS)} (${fmt(subject.msPerQuestion)} ms/question); ` +
+    `ranked by probability alone ${fmt(emSByProbability)} (${fmt(subjectByProbability.msPerQuestion)} ms/question)`);
   console.log(`3. Open predicate   model: EM_P ${fmt(emP)} ranked by PMI (${fmt(open.msPerQuestion)} ms/question); ` +
     `by probability ${fmt(emPPlain)} (${fmt(openPlain.msPerQuestion)} ms/question), by log p / length ${fmt(emPLong)}  ` +
     `baseline: EM_P ${fmt(baselineEmP)}`);
-  Object.assign(report, { kbMode: tripleScores, kbModeBaseline: baselineScores,
-    subjectEm: emS, subjectEmBaseline: baselineEmS, openPredicateEm: emP, openPredicateEmByProbability: emPPlain,
+  Object.assign(report, { kbMode: tripleScores, kbModeByProbability: tripleScoresByProbability, kbModeBaseline: baselineScores,
+    subjectEm: emS, subjectEmByProbability: emSByProbability, subjectEmBaseline: baselineEmS, openPredicateEm: emP, openPredicateEmByProbability: emPPlain,
     openPredicateEmLengthPenalty1: emPLong, openPredicateEmBaseline: baselineEmP,
     msPerQuestion: { triple: triple.msPerQuestion, subject: subject.msPerQuestion, open: open.msPerQuestion,
       openByProbability: openPlain.msPerQuestion } });

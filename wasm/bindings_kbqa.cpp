@@ -154,6 +154,7 @@ EMSCRIPTEN_BINDINGS(attnkit_kbqa) {
   integer_field<&api::AskArgs::beams>(ask_args, "beams");
   integer_field<&api::AskArgs::top_k>(ask_args, "topK");
   enum_field<&api::AskArgs::mode>(ask_args, "mode");
+  enum_field<&api::AskArgs::ranking>(ask_args, "ranking");
   ask_args.field("lookahead", &api::AskArgs::lookahead)
       .field("lengthPenalty", &api::AskArgs::length_penalty)
       .field("mutualInformation", &api::AskArgs::mutual_information)

@@ -29,7 +29,7 @@ describe('KBQA on a tiny random seq2seq model (parity with PyTorch)', () => {
     const kbqa = await KBQA.load({ model: { files: files() }, kb: kbText });
     expect(kbqa.size).toBe(triples.length);
     for (const c of reference.cases) {
-      const answers = kbqa.ask(c.question, { beams: 16, topK: triples.length, minConfidence: 0 });
+      const answers = kbqa.ask(c.question, { beams: 16, topK: triples.length, minConfidence: 0, ranking: 'probability' });
       expect(answers.map((a) => [a.subject, a.predicate, a.object])).toEqual(c.entries.map((e) => triples[e.triple]));
       answers.forEach((a, i) => expect(Math.log(a.score)).toBeCloseTo(c.entries[i].log_prob, 4));
       expect(answers.reduce((s, a) => s + a.score, 0)).toBeCloseTo(1, 4);
@@ -82,6 +82,29 @@ describe('KBQA on a tiny random seq2seq model (parity with PyTorch)', () => {
       }
     }
     expect(distinct).toBeGreaterThan(3);  // the thresholds do fall between answers
+    kbqa.dispose();
+  });
+
+  it("ranking: 'confidence' orders the same entries as 'probability' by score × confidence", async () => {
+    const kbqa = await KBQA.load({ model: { files: files() }, kb: kbText });
+    let reordered = 0;
+    for (const c of reference.cases) {
+      for (const mode of ['triple', 'subject']) {
+        const options = { beams: 16, topK: triples.length, mode, minConfidence: 0 };
+        const byProbability = kbqa.ask(c.question, { ...options, ranking: 'probability' });
+        const byConfidence = kbqa.ask(c.question, options);
+        const key = (a) => `${a.subject}|${a.predicate}|${a.object}`;
+        expect(byConfidence.map(key).sort()).toEqual(byProbability.map(key).sort());
+        const expected = [...byProbability].sort((a, b) =>
+          Math.log(b.score) + Math.log(b.confidence) - (Math.log(a.score) + Math.log(a.confidence)));
+        // Entries of one subject share score and confidence in subject mode: compare the ranking's values.
+        expect(byConfidence.map((a) => Math.log(a.score) + Math.log(a.confidence)))
+          .toEqual(expected.map((a) => Math.log(a.score) + Math.log(a.confidence)));
+        reordered += byConfidence.some((a, i) => key(a) !== key(byProbability[i]));
+      }
+    }
+    expect(reordered).toBeGreaterThan(0);
+    expect(() => kbqa.ask('北京', { ranking: 'score' })).toThrow("KBQA.ask: ranking must be one of 'probability', 'confidence', got score");
     kbqa.dispose();
   });
 

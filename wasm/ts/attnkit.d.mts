@@ -54,7 +54,7 @@ export interface ModelFiles { config: View; weights: View; vocab: View }
 /** mode: 0 triple, 1 subject, 2 open predicate. */
 export interface AskArgs {
   beams: number; topK: number; mode: number; lookahead: boolean; lengthPenalty: number; mutualInformation: number;
-  minConfidence: number;
+  minConfidence: number; ranking: number;
 }
 export interface AnswerRecord { subject: string; predicate: string; object: string; score: number; confidence: number }
 

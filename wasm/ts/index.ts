@@ -25,6 +25,6 @@ export {
 } from './hashing.js';
 export { NER, type Entity, type ExtractOptions } from './ner.js';
 export { KbShardBuilder, type KbShardBuilderOptions } from './kb-shards.js';
-export { DEFAULT_MIN_CONFIDENCE, KBQA, type Answer, type AskOptions, type KbqaMode, type KbqaLoadOptions, type KnowledgeSource, type ShardStats, type TripleInput } from './kbqa.js';
+export { DEFAULT_MIN_CONFIDENCE, KBQA, type Answer, type AskOptions, type KbqaMode, type KbqaRanking, type KbqaLoadOptions, type KnowledgeSource, type ShardStats, type TripleInput } from './kbqa.js';
 export type { ModelSource, FetchOptions, ProgressCallback } from './model-files.js';
 export { AttnkitWorker, type Timed } from './worker-client.js';

@@ -61,9 +61,17 @@ export interface AskOptions {
    * 0 returns every answer.
    */
   minConfidence?: number;
+  /**
+   * How the beam's entries (open-predicate: its subjects) are ranked: 'confidence' (default) by score ×
+   * confidence, so an entry the model would also write unconstrained goes before one the trie forced it into;
+   * 'probability' by score alone. `score` stays the probability either way.
+   */
+  ranking?: KbqaRanking;
 }
+export type KbqaRanking = 'probability' | 'confidence';
+const RANKINGS: readonly KbqaRanking[] = ['probability', 'confidence'];
 const ASK_KEYS = optionKeys<AskOptions>()('beams', 'topK', 'mode', 'lookahead', 'lengthPenalty', 'mutualInformation',
-  'minConfidence');
+  'minConfidence', 'ranking');
 
 /**
  * ask()'s default minConfidence, chosen on KgCLUE dev's out-of-KB setting (scripts/eval-kbqa.mjs, setting 4):
@@ -288,8 +296,9 @@ export class KBQA extends OwnedHandle {
     const mutualInformation = requireFiniteNumber(where, 'mutualInformation', options.mutualInformation ?? 1);
     const minConfidence = requireFiniteNumber(where, 'minConfidence', options.minConfidence ?? DEFAULT_MIN_CONFIDENCE);
     const bytes = encoder.encode(question);
+    const ranking = RANKINGS.indexOf(requireChoice(where, 'ranking', options.ranking ?? 'confidence', RANKINGS));
     const args = { beams, topK, mode, lookahead: options.lookahead !== false, lengthPenalty, mutualInformation,
-      minConfidence };
+      minConfidence, ranking };
     const count = withHeap(this.mod, where, (heap) =>
       heap.checked(this.mod.kbqaAsk(handle, heap.view(bytes), args), failedCount));
     if (this.shards) {

@@ -18,6 +18,7 @@ pipelines::KbqaOptions checked_options(const AskArgs& args) {
     fail(where, ": beams and topK must be at least 1, got ", args.beams, " and ", args.top_k);
   if (args.beams > kMaxBeams) fail(where, ": beams must be in [1, ", kMaxBeams, "], got ", args.beams);
   require_known(where, "mode", args.mode, pipelines::KbqaMode::kOpenPredicate);
+  require_known(where, "ranking", args.ranking, pipelines::KbqaRanking::kConfidence);
   if (!(args.length_penalty >= 0 && args.length_penalty <= 10))
     fail(where, ": lengthPenalty must be in [0, 10], got ", args.length_penalty);
   if (!(args.mutual_information >= 0 && args.mutual_information <= 1))
@@ -30,7 +31,8 @@ pipelines::KbqaOptions checked_options(const AskArgs& args) {
           args.lookahead,
           args.length_penalty,
           args.mutual_information,
-          args.min_confidence};
+          args.min_confidence,
+          args.ranking};
 }
 
 }  // namespace

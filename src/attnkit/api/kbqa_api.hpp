@@ -49,6 +49,7 @@ struct AskArgs {
   pipelines::KbqaMode mode = pipelines::KbqaMode::kTriple;
   bool lookahead = true;
   double length_penalty = 0.0, mutual_information = 1.0, min_confidence = 0.0;
+  pipelines::KbqaRanking ranking = pipelines::KbqaRanking::kProbability;
 };
 
 // Answers a UTF-8 question into session.last and returns how many answers there are. On a sharded KB whose

@@ -202,7 +202,10 @@ std::vector<Answer> Kbqa::answer(std::string_view question, const KbqaOptions& o
   if (source.size() == 2) return {};  // nothing to ask: no tokens in the question
   if (options.mode == KbqaMode::kOpenPredicate) return open_predicate(source, options);
   const auto& trie = options.mode == KbqaMode::kTriple ? kb_->triples() : kb_->subjects();
-  const auto key = search_key(source, options.beams, options.top_k, options.mode, options.length_penalty);
+  // Reranking needs every entry the beam finishes, not only the top_k by score.
+  const bool rerank = options.ranking == KbqaRanking::kConfidence && options.beams > 1;
+  const std::size_t searched = rerank ? options.beams : options.top_k;
+  const auto key = search_key(source, options.beams, searched, options.mode, options.length_penalty);
   model::NextTokens next;
   model::DecoderState state;
   if (!resumes(key.get())) state = model_.start(source, next);
@@ -213,8 +216,10 @@ std::vector<Answer> Kbqa::answer(std::string_view question, const KbqaOptions& o
   // the question could mean (KgCLUE dev, setting 4: scoring S and P gave AUROC 0.980, as S alone 0.982, but
   // kept only 67 % of in-KB answers at confidence 0.001, against 98 % with S alone).
   ConstraintRegret regret(sep_, options.mode == KbqaMode::kTriple ? 1 : SIZE_MAX);
-  for (const auto& found : search(std::move(state), std::move(next), trie, options.beams, options.top_k,
-                                  options.length_penalty, &regret, nullptr, nullptr, key.get())) {
+  auto found_entries = search(std::move(state), std::move(next), trie, options.beams, searched, options.length_penalty,
+                              &regret, nullptr, nullptr, key.get());
+  if (rerank) rank_by_confidence(found_entries, regret);
+  for (const auto& found : found_entries) {
     trie.values(found.node, values);
     kb_->require_loaded();
     for (const std::int32_t index : values) {
@@ -232,11 +237,14 @@ std::vector<Answer> Kbqa::open_predicate(const std::vector<std::int32_t>& source
   // manifest, and the state this search starts from is extended after it, so it is always started.
   model::NextTokens next;
   model::DecoderState state = model_.start(source, next);
-  const auto key = search_key(source, options.beams, 1, KbqaMode::kOpenPredicate, options.length_penalty);
+  const bool rerank_subjects = options.ranking == KbqaRanking::kConfidence && options.beams > 1;
+  const std::size_t searched = rerank_subjects ? options.beams : 1;
+  const auto key = search_key(source, options.beams, searched, KbqaMode::kOpenPredicate, options.length_penalty);
   // The confidence is the subject's alone, as in the other modes: the predicate is open by design.
   ConstraintRegret subject_regret;
-  const auto subjects = search(state, next, kb_->subjects(), options.beams, 1, options.length_penalty, &subject_regret,
-                               nullptr, nullptr, key.get());
+  auto subjects = search(state, next, kb_->subjects(), options.beams, searched, options.length_penalty, &subject_regret,
+                         nullptr, nullptr, key.get());
+  if (rerank_subjects) rank_by_confidence(subjects, subject_regret);
   if (subjects.empty()) return {};
   const auto& subject = subjects.front();
   std::vector<std::int32_t> forced = subject.tokens;
@@ -283,6 +291,16 @@ std::vector<Answer> Kbqa::open_predicate(const std::vector<std::int32_t>& source
                        std::exp(subject.log_prob + f.log_prob), std::exp(subject_regret.of_entry(subject.node))});
   }
   return answers;
+}
+
+void Kbqa::rank_by_confidence(std::vector<decoding::FinishedHypothesis>& found, const ConstraintRegret& regret) {
+  // score is log p (or log p / length^α); the regret is log confidence: the sum ranks by their product.
+  std::vector<std::pair<double, std::size_t>> order;
+  for (std::size_t i = 0; i < found.size(); ++i) order.emplace_back(found[i].score + regret.of_entry(found[i].node), i);
+  std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::vector<decoding::FinishedHypothesis> ranked;
+  for (const auto& [key, i] : order) ranked.push_back(std::move(found[i]));
+  found = std::move(ranked);
 }
 
 Kbqa::PredicatePrior Kbqa::predicate_prior(const std::vector<std::int32_t>& subject,

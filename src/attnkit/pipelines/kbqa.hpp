@@ -31,6 +31,15 @@ enum class KbqaMode {
   kOpenPredicate,  // the subject from its trie, then the predicate from a trie of every KB predicate
 };
 
+// How the beam's entries (open-predicate: its subjects) are ranked.
+enum class KbqaRanking {
+  kProbability,  // by score: the entry's probability, renormalised over the KB's entries
+  // by score × confidence: an entry the model would also write unconstrained goes before one the trie forced
+  // it into. On KgCLUE dev (beam 4) this put the right subject first in 24 more questions of 2,000, mostly
+  // ones where the model began copying at a leading word (股票…, 请问…) that some other KB subject starts with.
+  kConfidence,
+};
+
 struct KbqaOptions {
   std::size_t beams = 4;
   std::size_t top_k = 1;
@@ -44,6 +53,7 @@ struct KbqaOptions {
   double mutual_information = 1.0;
   // Answers whose confidence is below this are dropped (abstention: "not in this knowledge base"); in [0, 1].
   double min_confidence = 0.0;
+  KbqaRanking ranking = KbqaRanking::kProbability;
 };
 
 struct Answer {
@@ -138,6 +148,8 @@ class Kbqa {
   // ask() before the answers below min_confidence are dropped.
   std::vector<Answer> answer(std::string_view question, const KbqaOptions& options) const;
   std::vector<Answer> open_predicate(const std::vector<std::int32_t>& source, const KbqaOptions& options) const;
+  // Orders the search's entries by score + regret (KbqaRanking::kConfidence), stably.
+  static void rank_by_confidence(std::vector<decoding::FinishedHypothesis>& found, const ConstraintRegret& regret);
   PredicatePrior predicate_prior(const std::vector<std::int32_t>& subject, std::size_t question_tokens) const;
 
   text::Tokenizer tokenizer_;
