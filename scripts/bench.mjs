@@ -9,7 +9,7 @@ import { benchEntropyNormalize } from './bench/entropy.mjs';
 import { benchGemm } from './bench/gemm.mjs';
 import { benchKbScale } from './bench/kb-scale.mjs';
 import { benchKbqa } from './bench/kbqa.mjs';
-import { benchNer } from './bench/ner.mjs';
+import { benchNer, benchNerBatching } from './bench/ner.mjs';
 import { benchAdaptiveSpan, benchBioHash, benchPersistentMemory, benchProductKeyMemory } from './bench/seed-systems.mjs';
 
 await init();
@@ -26,6 +26,7 @@ const benches = {
   prefixTrie: () => trieFirst,
   constrainedBeamStep: () => benchConstrainedStep(),
   ner: () => benchNer(),
+  nerBatching: () => benchNerBatching(),
   kbqa: () => benchKbqa(),
   kbScale: () => benchKbScale(),
   adaptiveSpan: () => benchAdaptiveSpan(),

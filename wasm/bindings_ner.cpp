@@ -24,6 +24,13 @@ double ner_extract(std::uintptr_t handle, const View<const std::uint8_t>& text) 
   return guarded_or(-1.0, [&] { return static_cast<double>(api::ner_extract(ner_at(handle), text)); });
 }
 
+// The number of entities found in several UTF-8 texts (counts: per text), or -1 (see lastError()).
+double ner_extract_many(std::uintptr_t handle, const View<const std::uint8_t>& texts,
+                        const View<const std::int32_t>& lengths, const View<std::int32_t>& counts) {
+  return guarded_or(-1.0,
+                    [&] { return static_cast<double>(api::ner_extract_many(ner_at(handle), texts, lengths, counts)); });
+}
+
 int ner_results(std::uintptr_t handle, const View<std::int32_t>& ints, const Floats& scores) {
   return guarded([&] { api::ner_take_entities(ner_at(handle), ints, scores); });
 }
@@ -53,6 +60,7 @@ EMSCRIPTEN_BINDINGS(attnkit_ner) {
   emscripten::function("nerCreate", &ner_create);
   emscripten::function("nerDestroy", &destroy<NerSession>);
   emscripten::function("nerExtract", &ner_extract);
+  emscripten::function("nerExtractMany", &ner_extract_many);
   emscripten::function("nerResults", &ner_results);
   emscripten::function("nerLogits", &ner_logits);
   emscripten::function("nerLabelCount", &ner_label_count);

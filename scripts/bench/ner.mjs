@@ -56,3 +56,20 @@ export async function benchNer({ sentences = 20, modelDir = new URL('web/models/
   Object.assign(row, { attnkitLogitsMs: ours / sentences, ortMs: ortMs / sentences, speedup: ortMs / ours, maxAbsDiff });
   return [row];
 }
+
+/**
+ * Sentences per second on the CLUENER validation split (every 10th line of train.json, as eval-ner.mjs):
+ * extract() one text at a time against extractMany() over all of them (windows batched through the encoder),
+ * measured side by side; the entities must be identical.
+ */
+export async function benchNerBatching({ modelDir = new URL('web/models/ner-cluener/', root) } = {}) {
+  if (!existsSync(new URL('model.safetensors', modelDir))) return [{ name: 'ner batching', note: 'no trained model' }];
+  const ner = await NER.load({ url: modelDir });
+  const texts = readFileSync(new URL('../shared/data/cluener/train.json', root), 'utf8').split('\n').filter(Boolean)
+    .filter((_, i) => i % 10 === 0).map((l) => JSON.parse(l).text);
+  const identical = JSON.stringify(ner.extractMany(texts)) === JSON.stringify(texts.map((t) => ner.extract(t)));
+  const [oneMs, manyMs] = await compareMs(() => { for (const t of texts) ner.extract(t); }, () => ner.extractMany(texts), { runs: 5 });
+  ner.dispose();
+  return [{ name: `CLUENER validation, ${texts.length} sentences`, oneAtATimePerSecond: (1000 * texts.length) / oneMs,
+    extractManyPerSecond: (1000 * texts.length) / manyMs, speedup: oneMs / manyMs, identicalEntities: identical }];
+}

@@ -46,14 +46,15 @@ void expect_parity(const std::string& dir, const std::string& weights_file, cons
     for (std::size_t a = 0; a < head.types(); ++a)
       for (std::size_t i = 0; i < n; ++i)
         for (std::size_t j = i; j < n; ++j)
-          *worst_logit = std::max(*worst_logit, std::fabs(logits[(a * n + i) * n + j] - c["logits"][a][i][j].get<float>()));
+          *worst_logit =
+              std::max(*worst_logit, std::fabs(logits[(a * n + i) * n + j] - c["logits"][a][i][j].get<float>()));
   }
 }
 
 TEST(EncoderParity, Fp32AndFp16WeightsMatchPyTorchWithin1e4) {
   // Each weights file has its own reference, computed by PyTorch in fp32 on exactly those weights.
-  for (const auto& [weights, reference] : {std::pair{"model.safetensors", "reference.json"},
-                                           std::pair{"model-f16.safetensors", "reference-f16.json"}}) {
+  for (const auto& [weights, reference] :
+       {std::pair{"model.safetensors", "reference.json"}, std::pair{"model-f16.safetensors", "reference-f16.json"}}) {
     float hidden, logit;
     expect_parity(std::string(ATTNKIT_FIXTURES_DIR) + "/tiny-ner/", weights, reference, &hidden, &logit);
     EXPECT_LE(hidden, 1e-4f) << weights;
@@ -64,9 +65,39 @@ TEST(EncoderParity, Fp32AndFp16WeightsMatchPyTorchWithin1e4) {
 
 TEST(EncoderParity, TheBundledNerModelMatchesItsPyTorchReference) {
   float hidden, logit;
-  expect_parity(std::string(ATTNKIT_MODELS_DIR) + "/ner-cluener/", "model.safetensors", "reference.json", &hidden, &logit);
+  expect_parity(std::string(ATTNKIT_MODELS_DIR) + "/ner-cluener/", "model.safetensors", "reference.json", &hidden,
+                &logit);
   EXPECT_LE(logit, 1e-4f);
   std::cout << "bundled NER model parity: max |Δ| logits " << logit << "\n";
+}
+
+TEST(Encoder, ForwardBatchRowsEqualEachSequencesOwnForwardExactly) {
+  // The dense layers run over all sequences' rows at once; a GEMM row depends on no other row, and attention
+  // stays within each sequence, so every row must be bit-identical to the sequence's own forward().
+  const std::string dir = std::string(ATTNKIT_FIXTURES_DIR) + "/tiny-ner/";
+  const auto config = model::parse_config(read_file(dir + "config.json"));
+  const std::string bytes = read_file(dir + "model.safetensors");
+  const model::Encoder encoder(
+      config, model::SafeTensors::parse({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()}));
+  std::vector<std::vector<std::int32_t>> sequences;
+  for (const std::size_t n : {1u, 7u, 2u, 33u, 5u, 100u}) {
+    std::vector<std::int32_t> ids;
+    for (std::size_t i = 0; i < std::min(n, config.max_length); ++i)
+      ids.push_back(static_cast<std::int32_t>((i * 7 + n) % config.vocab_size));
+    sequences.push_back(ids);
+  }
+  const auto batched = encoder.forward_batch(sequences);
+  std::size_t row0 = 0;
+  for (const auto& ids : sequences) {
+    const auto alone = encoder.forward(ids);
+    const std::vector<float> rows(
+        batched.begin() + static_cast<std::ptrdiff_t>(row0 * config.hidden_size),
+        batched.begin() + static_cast<std::ptrdiff_t>((row0 + ids.size()) * config.hidden_size));
+    EXPECT_EQ(rows, alone) << "sequence of " << ids.size();
+    row0 += ids.size();
+  }
+  EXPECT_EQ(row0 * config.hidden_size, batched.size());
+  EXPECT_THROW(encoder.forward_batch({{1, 2}, {}}), Error);
 }
 
 TEST(ModelConfig, RejectsMissingFieldsAndWrongTypes) {
@@ -86,8 +117,9 @@ TEST(ModelConfig, RejectsMissingFieldsAndWrongTypes) {
             "config.json: head type 'crf' is not supported ('efficient_global_pointer')");
   EXPECT_EQ(message(base + R"("head":{"type":"efficient_global_pointer","head_size":4,"labels":[]}})"),
             "config.json: head labels must be a non-empty array of strings");
-  EXPECT_EQ(message(base + R"("hidden_act":"relu","head":{"type":"efficient_global_pointer","head_size":4,"labels":["a"]}})"),
-            "config.json: 'hidden_act' = 'relu' is not supported (only 'gelu')");
+  EXPECT_EQ(
+      message(base + R"("hidden_act":"relu","head":{"type":"efficient_global_pointer","head_size":4,"labels":["a"]}})"),
+      "config.json: 'hidden_act' = 'relu' is not supported (only 'gelu')");
   EXPECT_EQ(message(base + R"("head":{"type":"efficient_global_pointer","head_size":4,"labels":["a"]}})"), "no error");
 }
 

@@ -16,6 +16,22 @@ beforeAll(async () => {
 });
 
 describe('the bundled CLUENER model', () => {
+  it('extractMany gives every text exactly the entities and scores extract gives it, in batches across texts', () => {
+    // 300 CLUENER texts (several 2,048-token batches), long texts read in windows, empty and odd texts.
+    const dev = readFileSync(new URL('../../../shared/data/cluener/train.json', import.meta.url), 'utf8').trim().split('\n')
+      .slice(0, 300).map((l) => JSON.parse(l).text);
+    const long = dev.slice(0, 40).join('');  // past max_length: overlapping windows
+    const texts = [long, ...dev, '', '   ', '😀北京大学', long.slice(0, 700), '浙商银行企业信贷部叶老桂博士'];
+    const many = ner.extractMany(texts);
+    expect(many).toHaveLength(texts.length);
+    texts.forEach((text, i) => expect(many[i]).toEqual(ner.extract(text)));
+    expect(many.flat().length).toBeGreaterThan(300);
+    expect(ner.extractMany([])).toEqual([]);
+    expect(() => ner.extractMany('北京')).toThrow('NER.extractMany: texts must be an array of strings');
+    expect(() => ner.extractMany(['北京', 3])).toThrow('NER.extractMany: texts must be an array of strings');
+    expect(() => ner.extractMany(['北京'], { batch: 4 })).toThrow(/NER.extractMany: unknown option 'batch'/);
+  });
+
   it('loads with no argument and no network, with the ten CLUENER types', () => {
     expect(ner.labels).toEqual(['address', 'book', 'company', 'game', 'government', 'movie', 'name', 'organization', 'position', 'scene']);
   });

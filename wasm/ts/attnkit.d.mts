@@ -132,6 +132,7 @@ export interface AttnkitWasmModule {
   nerCreate(files: ModelFiles): number;
   nerDestroy(handle: number): void;
   nerExtract(handle: number, text: View): number;
+  nerExtractMany(handle: number, texts: View, lengths: View, counts: View): number;
   nerResults(handle: number, ints: View, scores: View): number;
   nerLogits(handle: number, ids: View, output: View): number;
   nerLabelCount(handle: number): number;

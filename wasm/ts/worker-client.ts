@@ -93,6 +93,11 @@ export class AttnkitWorker {
     return this.call('nerExtract', [text, options]);
   }
 
+  /** NER.extractMany in the worker: the texts' windows batched through the encoder. */
+  extractMany(texts: string[], options?: ExtractOptions): Promise<Timed<Entity[][]>> {
+    return this.call('nerExtractMany', [texts, options]);
+  }
+
   /** KBQA.load in the worker; KB and model as KBQA.load, with progress reported here. */
   loadKbqa(options: KbqaLoadOptions = {}): Promise<Timed<{ size: number }>> {
     const { onProgress, ...rest } = options;

@@ -11,6 +11,7 @@ export type Request =
   | { id: number; method: 'init'; args: [] }
   | { id: number; method: 'nerLoad'; args: [WorkerModelSource] }
   | { id: number; method: 'nerExtract'; args: [string, ExtractOptions | undefined] }
+  | { id: number; method: 'nerExtractMany'; args: [string[], ExtractOptions | undefined] }
   | { id: number; method: 'kbqaLoad'; args: [WorkerKbqaOptions] }
   | { id: number; method: 'kbqaAsk'; args: [string, AskOptions] };
 

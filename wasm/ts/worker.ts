@@ -35,6 +35,8 @@ async function handle(request: Request): Promise<unknown> {
       return { labels: ner.labels };
     case 'nerExtract':
       return loaded(ner, 'NER').extract(request.args[0], request.args[1]);
+    case 'nerExtractMany':
+      return loaded(ner, 'NER').extractMany(request.args[0], request.args[1]);
     case 'kbqaLoad':
       kbqa?.dispose();
       kbqa = undefined;

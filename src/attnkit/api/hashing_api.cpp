@@ -1,8 +1,7 @@
 #include "attnkit/api/hashing_api.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "attnkit/api/checks.hpp"
@@ -47,19 +46,9 @@ std::unique_ptr<hashing::BioHash> load_biohash(const BioHashFiles& files) {
 void biohash_encode(const hashing::BioHash& hash, View<const std::uint8_t> texts, View<const std::int32_t> lengths,
                     View<std::uint64_t> codes) {
   const char* where = "BioHash.encode";
-  require_data(where, "texts", texts);
-  require_data(where, "lengths", lengths);
-  require_size(where, "codes", codes, checked_product(where, lengths.size, hash.words()), "texts*bits/64");
-  std::size_t offset = 0;
-  for (std::size_t i = 0; i < lengths.size; ++i) {
-    const long long length = lengths.data[i];
-    if (length < 0 || static_cast<std::size_t>(length) > texts.size - offset)
-      fail(where, ": text ", i, "'s length ", length, " runs past the ", texts.size, " bytes given");
-    hash.encode({reinterpret_cast<const char*>(texts.data) + offset, static_cast<std::size_t>(length)},
-                codes.data + i * hash.words());
-    offset += static_cast<std::size_t>(length);
-  }
-  if (offset != texts.size) fail(where, ": the lengths add up to ", offset, " bytes, but ", texts.size, " were given");
+  const std::vector<std::string_view> list = texts_of(where, texts, lengths);
+  require_size(where, "codes", codes, checked_product(where, list.size(), hash.words()), "texts*bits/64");
+  for (std::size_t i = 0; i < list.size(); ++i) hash.encode(list[i], codes.data + i * hash.words());
 }
 
 std::size_t ngram_features(const hashing::BioHash& hash, View<const std::uint8_t> text, View<std::int32_t> buckets,
@@ -102,8 +91,8 @@ void code_table_search(const hashing::CodeTable& table, const CodeSearchArgs& ar
   require_positive(where, "topK", args.top_k);
   require_data(where, "queries", args.queries);
   if (args.queries.size == 0 || args.queries.size % table.words() != 0)
-    fail(where, ": queries has ", args.queries.size, " 64-bit words, expected a positive multiple of bits/64 = ",
-         table.words());
+    fail(where, ": queries has ", args.queries.size,
+         " 64-bit words, expected a positive multiple of bits/64 = ", table.words());
   const std::size_t queries = args.queries.size / table.words();
   const std::size_t k = static_cast<std::size_t>(args.top_k);
   require_size(where, "indices", args.indices, checked_product(where, queries, k), "queries*topK");

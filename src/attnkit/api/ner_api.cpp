@@ -24,6 +24,20 @@ std::size_t ner_extract(NerSession& session, View<const std::uint8_t> text) {
   return session.last.size();
 }
 
+std::size_t ner_extract_many(NerSession& session, View<const std::uint8_t> texts, View<const std::int32_t> lengths,
+                             View<std::int32_t> counts) {
+  const char* where = "NER.extractMany";
+  const std::vector<std::string_view> list = texts_of(where, texts, lengths);
+  require_size(where, "counts", counts, list.size(), "texts");
+  session.last.clear();
+  const auto found = session.ner.extract_many(list);
+  for (std::size_t t = 0; t < found.size(); ++t) {
+    counts.data[t] = static_cast<std::int32_t>(found[t].size());
+    session.last.insert(session.last.end(), found[t].begin(), found[t].end());
+  }
+  return session.last.size();
+}
+
 void ner_take_entities(NerSession& session, View<std::int32_t> ints, Floats scores) {
   const char* where = "NER.extract";
   const std::size_t count = session.last.size();

@@ -30,6 +30,11 @@ std::unique_ptr<NerSession> load_ner(const ModelFiles& files);
 // Extracts the entities of UTF-8 text into session.last and returns how many there are.
 std::size_t ner_extract(NerSession& session, View<const std::uint8_t> text);
 
+// Extracts the entities of several UTF-8 texts (back to back, with their byte lengths) into session.last,
+// text after text, writes each text's entity count into counts (one per text) and returns the total.
+std::size_t ner_extract_many(NerSession& session, View<const std::uint8_t> texts, View<const std::int32_t> lengths,
+                             View<std::int32_t> counts);
+
 // Copies the last entities out as [start, end, type] per entity (ints: 3·count) and their scores
 // (count), then releases them: results are read once, so the session does not hold their memory.
 void ner_take_entities(NerSession& session, View<std::int32_t> ints, Floats scores);

@@ -65,20 +65,27 @@ void from_heads(const float* x, std::size_t n, std::size_t heads, std::size_t d,
 
 }  // namespace
 
-void Encoder::self_attention(const Layer& layer, std::vector<float>& x, std::size_t n) const {
-  const std::size_t h = config_.hidden_size, heads = config_.num_heads, d = h / heads;
-  std::vector<float> projected(n * h), q(n * h), k(n * h), v(n * h), attended(n * h);
-  apply_linear(layer.query, x.data(), n, projected.data());
-  to_heads(projected.data(), n, heads, d, q.data());
-  apply_linear(layer.key, x.data(), n, projected.data());
-  to_heads(projected.data(), n, heads, d, k.data());
-  apply_linear(layer.value, x.data(), n, projected.data());
-  to_heads(projected.data(), n, heads, d, v.data());
-  rope_.apply(q.data(), heads * n, n, 0);
-  rope_.apply(k.data(), heads * n, n, 0);
-  attention::softmax_attention(q.data(), k.data(), v.data(), attended.data(), {1, heads, n, n, d, d}, {}, config_.scale);
-  from_heads(attended.data(), n, heads, d, projected.data());
-  attention_output(layer, projected, x, n);
+void Encoder::self_attention(const Layer& layer, std::vector<float>& x, const std::vector<std::size_t>& lengths) const {
+  const std::size_t h = config_.hidden_size, heads = config_.num_heads, d = h / heads, rows = x.size() / h;
+  std::vector<float> query(rows * h), key(rows * h), value(rows * h), attended(rows * h);
+  apply_linear(layer.query, x.data(), rows, query.data());
+  apply_linear(layer.key, x.data(), rows, key.data());
+  apply_linear(layer.value, x.data(), rows, value.data());
+  // Per sequence: [n × h] rows → [heads × n × d], RoPE from position 0, attention over itself, and back.
+  std::vector<float> q, k, v, out;
+  std::size_t row0 = 0;
+  for (const std::size_t n : lengths) {
+    q.resize(n * h), k.resize(n * h), v.resize(n * h), out.resize(n * h);
+    to_heads(query.data() + row0 * h, n, heads, d, q.data());
+    to_heads(key.data() + row0 * h, n, heads, d, k.data());
+    to_heads(value.data() + row0 * h, n, heads, d, v.data());
+    rope_.apply(q.data(), heads * n, n, 0);
+    rope_.apply(k.data(), heads * n, n, 0);
+    attention::softmax_attention(q.data(), k.data(), v.data(), out.data(), {1, heads, n, n, d, d}, {}, config_.scale);
+    from_heads(out.data(), n, heads, d, attended.data() + row0 * h);
+    row0 += n;
+  }
+  attention_output(layer, attended, x, rows);
 }
 
 // x ← LayerNorm(x + attended · W_o + b_o).
@@ -135,7 +142,8 @@ void Encoder::cached_attention(std::size_t index, std::vector<float>& x, const s
       attention::softmax_attention(head_q.data(), cached_k, cached_v, head_out.data(), {1, 1, m, keys, d, d}, mask,
                                    config_.scale);
       for (std::size_t t = 0; t < m; ++t)
-        std::copy(head_out.begin() + t * d, head_out.begin() + (t + 1) * d, attended.begin() + (first + t) * h + hd * d);
+        std::copy(head_out.begin() + t * d, head_out.begin() + (t + 1) * d,
+                  attended.begin() + (first + t) * h + hd * d);
     }
     first += m;
   }
@@ -197,14 +205,27 @@ std::vector<float> Encoder::forward_cached(const std::vector<CachedRun>& runs) c
   return x;
 }
 
-std::vector<float> Encoder::forward(const std::vector<std::int32_t>& ids) const {
-  const std::size_t n = ids.size(), h = config_.hidden_size;
-  if (n == 0 || n > config_.max_length) fail("encoder: sequence length ", n, " must be in [1, max_length = ", config_.max_length, "]");
-  std::vector<float> x(n * h);
-  embed(ids.data(), n, 0, x.data());
+std::vector<float> Encoder::forward(const std::vector<std::int32_t>& ids) const { return forward_batch({ids}); }
+
+std::vector<float> Encoder::forward_batch(const std::vector<std::vector<std::int32_t>>& sequences) const {
+  const std::size_t h = config_.hidden_size;
+  std::vector<std::size_t> lengths;
+  std::size_t rows = 0;
+  for (const auto& ids : sequences) {
+    if (ids.empty() || ids.size() > config_.max_length)
+      fail("encoder: sequence length ", ids.size(), " must be in [1, max_length = ", config_.max_length, "]");
+    lengths.push_back(ids.size());
+    rows += ids.size();
+  }
+  std::vector<float> x(rows * h);
+  std::size_t row0 = 0;
+  for (const auto& ids : sequences) {
+    embed(ids.data(), ids.size(), 0, x.data() + row0 * h);
+    row0 += ids.size();
+  }
   for (const Layer& layer : layers_) {
-    self_attention(layer, x, n);
-    feed_forward(layer, x, n);
+    self_attention(layer, x, lengths);
+    feed_forward(layer, x, rows);
   }
   return x;
 }

@@ -51,6 +51,11 @@ class Encoder {
 
   // Hidden states [ids.size() × hidden_size] of one sequence (all tokens attend to all tokens).
   std::vector<float> forward(const std::vector<std::int32_t>& ids) const;
+  // The same for several sequences at once, their hidden states concatenated [Σ sizes × hidden_size]: each
+  // attends only to itself, while the dense layers run once over all rows (one GEMM per weight matrix, which
+  // reuses each packed panel of weights across more rows). Every row equals its sequence's forward() exactly:
+  // a GEMM row does not depend on the other rows.
+  std::vector<float> forward_batch(const std::vector<std::vector<std::int32_t>>& sequences) const;
   // Appends each run's tokens to its cache and returns their hidden states, runs concatenated
   // [Σ count × hidden_size]. Runs are batched through the dense layers (one GEMM per layer for all beams).
   std::vector<float> forward_cached(const std::vector<CachedRun>& runs) const;
@@ -65,7 +70,8 @@ class Encoder {
     Norm attention_norm, output_norm;
   };
   void embed(const std::int32_t* ids, std::size_t n, std::int32_t segment, float* x) const;
-  void self_attention(const Layer& layer, std::vector<float>& x, std::size_t n) const;
+  // lengths: the sequences' row counts in x, back to back.
+  void self_attention(const Layer& layer, std::vector<float>& x, const std::vector<std::size_t>& lengths) const;
   void cached_attention(std::size_t index, std::vector<float>& x, const std::vector<CachedRun>& runs) const;
   void attention_output(const Layer& layer, const std::vector<float>& attended, std::vector<float>& x,
                         std::size_t n) const;

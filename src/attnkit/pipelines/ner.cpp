@@ -19,21 +19,35 @@ Ner::Ner(std::string_view config_json, const model::SafeTensors& weights, text::
       cls_(required_token("NER", tokenizer_, "[CLS]")),
       sep_(required_token("NER", tokenizer_, "[SEP]")) {}
 
-void Ner::extract_window(const std::vector<text::Token>& tokens, std::size_t first, std::size_t last,
-                         std::size_t keep_from, std::size_t keep_to, std::vector<Entity>& out) const {
-  std::vector<std::int32_t> ids = {cls_};
-  for (std::size_t t = first; t < last; ++t) ids.push_back(tokens[t].id);
-  ids.push_back(sep_);
-  const std::size_t n = ids.size();
-  const auto scores = logits(ids);
+void Ner::windows_of(std::size_t text, std::size_t tokens, std::size_t max_tokens, std::vector<Window>& out) {
+  if (tokens == 0) return;
+  if (tokens <= max_tokens) {
+    out.push_back({text, 0, tokens, 0, tokens});
+    return;
+  }
+  // Window k covers [k·stride, k·stride + window) and keeps entities starting in its central half (the
+  // first window from 0, the last to the end), so each start is judged where it has most context.
+  const std::size_t window = max_tokens, stride = window / 2;
+  for (std::size_t first = 0;; first += stride) {
+    const std::size_t last = std::min(first + window, tokens);
+    const bool is_last = last == tokens;
+    out.push_back(
+        {text, first, last, first == 0 ? 0 : first + window / 4, is_last ? last : first + stride + window / 4});
+    if (is_last) break;
+  }
+}
+
+void Ner::entities_of(const Window& w, const std::vector<text::Token>& tokens, const std::vector<float>& scores,
+                      std::vector<Entity>& out) const {
+  const std::size_t n = w.last - w.first + 2;  // with [CLS] and [SEP], whose rows/columns are not spans
   for (std::size_t type = 0; type < head_.types(); ++type) {
-    for (std::size_t i = 1; i + 1 < n; ++i) {  // [CLS] and [SEP] rows/columns are not spans
-      const std::size_t token_i = first + i - 1;
-      if (token_i < keep_from || token_i >= keep_to) continue;
+    for (std::size_t i = 1; i + 1 < n; ++i) {
+      const std::size_t token_i = w.first + i - 1;
+      if (token_i < w.keep_from || token_i >= w.keep_to) continue;
       for (std::size_t j = i; j + 1 < n; ++j) {
         const float s = scores[(type * n + i) * n + j];
         if (s <= 0) continue;
-        out.push_back({tokens[token_i].start, tokens[first + j - 1].end, static_cast<std::uint32_t>(type),
+        out.push_back({tokens[token_i].start, tokens[w.first + j - 1].end, static_cast<std::uint32_t>(type),
                        1.0f / (1.0f + std::exp(-s))});
       }
     }
@@ -44,32 +58,54 @@ std::vector<float> Ner::logits(const std::vector<std::int32_t>& ids) const {
   return head_.forward(encoder_.forward(ids), ids.size());
 }
 
-std::vector<Entity> Ner::extract(std::string_view text) const {
-  const auto tokens = tokenizer_.tokenize(text);
-  std::vector<Entity> out;
-  const std::size_t window = config_.max_length - 2, stride = window / 2;
-  if (tokens.size() <= window) {
-    if (!tokens.empty()) extract_window(tokens, 0, tokens.size(), 0, tokens.size(), out);
-  } else {
-    // Window k covers [k·stride, k·stride + window) and keeps entities starting in its central half (the
-    // first window from 0, the last to the end), so each start is judged where it has most context.
-    for (std::size_t first = 0;; first += stride) {
-      const std::size_t last = std::min(first + window, tokens.size());
-      const bool is_last = last == tokens.size();
-      const std::size_t keep_from = first == 0 ? 0 : first + window / 4;
-      const std::size_t keep_to = is_last ? last : first + stride + window / 4;
-      extract_window(tokens, first, last, keep_from, keep_to, out);
-      if (is_last) break;
-    }
+std::vector<Entity> Ner::extract(std::string_view text) const { return std::move(extract_many({text}).front()); }
+
+std::vector<std::vector<Entity>> Ner::extract_many(const std::vector<std::string_view>& texts) const {
+  std::vector<std::vector<text::Token>> tokens;
+  std::vector<Window> windows;
+  for (std::size_t t = 0; t < texts.size(); ++t) {
+    tokens.push_back(tokenizer_.tokenize(texts[t]));
+    windows_of(t, tokens.back().size(), config_.max_length - 2, windows);
   }
-  std::sort(out.begin(), out.end(), [](const Entity& a, const Entity& b) {
-    if (a.start != b.start) return a.start < b.start;
-    if (a.end != b.end) return a.end > b.end;
-    return a.type < b.type;
-  });
-  out.erase(std::unique(out.begin(), out.end(),
-                        [](const Entity& a, const Entity& b) { return a.start == b.start && a.end == b.end && a.type == b.type; }),
-            out.end());
+  std::vector<std::vector<Entity>> out(texts.size());
+  const std::size_t h = config_.hidden_size;
+  for (std::size_t begin = 0; begin < windows.size();) {
+    // A batch: windows in order until about kBatchTokens tokens (always at least one window).
+    std::vector<std::vector<std::int32_t>> batch;
+    std::size_t end = begin, batch_tokens = 0;
+    while (end < windows.size() &&
+           (batch.empty() || batch_tokens + windows[end].last - windows[end].first + 2 <= kBatchTokens)) {
+      const Window& w = windows[end++];
+      std::vector<std::int32_t> ids = {cls_};
+      for (std::size_t i = w.first; i < w.last; ++i) ids.push_back(tokens[w.text][i].id);
+      ids.push_back(sep_);
+      batch_tokens += ids.size();
+      batch.push_back(std::move(ids));
+    }
+    const std::vector<float> hidden = encoder_.forward_batch(batch);
+    std::size_t row0 = 0;
+    for (std::size_t b = 0; b < batch.size(); ++b) {
+      const std::size_t n = batch[b].size();
+      const std::vector<float> window_hidden(hidden.begin() + static_cast<std::ptrdiff_t>(row0 * h),
+                                             hidden.begin() + static_cast<std::ptrdiff_t>((row0 + n) * h));
+      const Window& w = windows[begin + b];
+      entities_of(w, tokens[w.text], head_.forward(window_hidden, n), out[w.text]);
+      row0 += n;
+    }
+    begin = end;
+  }
+  for (auto& entities : out) {
+    std::sort(entities.begin(), entities.end(), [](const Entity& a, const Entity& b) {
+      if (a.start != b.start) return a.start < b.start;
+      if (a.end != b.end) return a.end > b.end;
+      return a.type < b.type;
+    });
+    entities.erase(std::unique(entities.begin(), entities.end(),
+                               [](const Entity& a, const Entity& b) {
+                                 return a.start == b.start && a.end == b.end && a.type == b.type;
+                               }),
+                   entities.end());
+  }
   return out;
 }
 
