@@ -12,6 +12,18 @@
 namespace attnkit::pipelines {
 namespace {
 
+// Keeps the `keep` entries of `found` with the highest key(entry), in that order (stable: ties keep the search's
+// order). The one reordering behind both the confidence ranking and the PMI reranking of predicates.
+template <typename Key>
+void rank_by(std::vector<decoding::FinishedHypothesis>& found, std::size_t keep, const Key& key) {
+  std::vector<std::pair<double, std::size_t>> order;
+  for (std::size_t i = 0; i < found.size(); ++i) order.emplace_back(key(found[i]), i);
+  std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::vector<decoding::FinishedHypothesis> ranked;
+  for (std::size_t i = 0; i < std::min(order.size(), keep); ++i) ranked.push_back(std::move(found[order[i].second]));
+  found = std::move(ranked);
+}
+
 // row ← log p renormalised over the tokens the trie allows after `node` (EOS where an entry ends there),
 // −∞ elsewhere: the seed's renormalisation over the allowed ids. With lookahead weights w (one per allowed
 // token), log p / w (the seed's p^{1/w}) before renormalising.
@@ -265,16 +277,10 @@ std::vector<Answer> Kbqa::open_predicate(const std::vector<std::int32_t>& source
   if (rerank) {
     // Unnormalised model probabilities here (not renormalised over the trie): PMI compares the model's own
     // p(P | question, S) and p(P | S); renormalising either term per step loses the comparison.
-    std::vector<std::pair<double, std::size_t>> order;
-    for (std::size_t i = 0; i < found.size(); ++i) {
-      const auto& [given_question, given_subject] = prior.entry.at(found[i].node);
-      order.emplace_back(given_question - options.mutual_information * given_subject, i);
-    }
-    std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-    std::vector<decoding::FinishedHypothesis> ranked;
-    for (std::size_t i = 0; i < std::min(order.size(), options.top_k); ++i)
-      ranked.push_back(std::move(found[order[i].second]));
-    found = std::move(ranked);
+    rank_by(found, options.top_k, [&](const decoding::FinishedHypothesis& f) {
+      const auto& [given_question, given_subject] = prior.entry.at(f.node);
+      return given_question - options.mutual_information * given_subject;
+    });
   }
   std::vector<Answer> answers;
   std::vector<std::int32_t> predicate_value;
@@ -295,12 +301,8 @@ std::vector<Answer> Kbqa::open_predicate(const std::vector<std::int32_t>& source
 
 void Kbqa::rank_by_confidence(std::vector<decoding::FinishedHypothesis>& found, const ConstraintRegret& regret) {
   // score is log p (or log p / length^α); the regret is log confidence: the sum ranks by their product.
-  std::vector<std::pair<double, std::size_t>> order;
-  for (std::size_t i = 0; i < found.size(); ++i) order.emplace_back(found[i].score + regret.of_entry(found[i].node), i);
-  std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-  std::vector<decoding::FinishedHypothesis> ranked;
-  for (const auto& [key, i] : order) ranked.push_back(std::move(found[i]));
-  found = std::move(ranked);
+  rank_by(found, found.size(),
+          [&](const decoding::FinishedHypothesis& f) { return f.score + regret.of_entry(f.node); });
 }
 
 Kbqa::PredicatePrior Kbqa::predicate_prior(const std::vector<std::int32_t>& subject,
