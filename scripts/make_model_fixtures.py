@@ -16,22 +16,31 @@ tensors = {
     "weight": np.arange(6, dtype=np.float32).reshape(2, 3) / 4,                            # 0, .25, … 1.25
     "half": np.array([1.0, -2.0, 0.5, 65504.0, 2.0 ** -24, 0.0], dtype=np.float16),        # exact in fp16
     "scalar": np.array(3.5, dtype=np.float32),
+    "bytes": np.array([0, 7, 255], dtype=np.uint8),                                        # raw U8 (a lexicon)
 }
 safetensors_io.save(OUT, tensors, {"format": "attnkit-test"})
 print(f"wrote {OUT} ({OUT.stat().st_size} bytes)")
 
 
-def tiny_ner_model():
-    """tests/fixtures/tiny-ner/: a randomly initialised model of the default architecture (small sizes), in
-    fp32 and fp16, with reference encoder states and head logits from PyTorch for the C++/WASM parity tests."""
+# The tiny lexicon model's words: nested and overlapping (北京/北京大学/大学/大学生), one across a token
+# boundary of the wordpiece "cs ##ol" (csol), classes from attnkit_py.lexicon.CLASSES.
+TINY_LEXICON = {"浙商银行": 2, "银行": 4, "企业": 4, "信贷部": 2, "信贷": 4, "叶老桂": 0, "博士": 4, "北京": 1,
+                "北京大学": 2, "大学": 4, "大学生": 4, "中国": 1, "生生不息": 6, "狂潮": 4, "CSOL": 3, "SOL": 7}
+
+
+def tiny_ner_model(name="tiny-ner", words=None, seed=7):
+    """tests/fixtures/<name>/: a randomly initialised model of the default architecture (small sizes), in
+    fp32 and fp16, with reference encoder states and head logits from PyTorch for the C++/WASM parity tests;
+    with `words`, a lexicon model, its references also holding each token's lexicon feature bits."""
     import json
 
     import torch
 
+    from attnkit_py import lexicon as lexicon_io
     from attnkit_py.model import SpanNer, state_tensors
     from attnkit_py.tokenizer import SPECIALS, Tokenizer
 
-    out = OUT.parent / "tiny-ner"
+    out = OUT.parent / name
     out.mkdir(exist_ok=True)
     chars = list("浙商银行企业信贷部叶老桂博士生不息化狂潮让你填弹扫中国北京大学的是了") + ["cs", "##ol", "a", "##b"]
     (out / "vocab.txt").write_text("".join(t + "\n" for t in SPECIALS + chars), encoding="utf-8")
@@ -40,8 +49,12 @@ def tiny_ner_model():
            "positions": "rope", "rope_base": 10000.0,
            "attention_scale": {"kind": "entropy-invariant", "train_len": 64, "min_keys": 16}, "max_length": 64,
            "head": {"type": "efficient_global_pointer", "head_size": 16, "labels": ["name", "company", "game"]}}
+    lexicon = lexicon_io.Lexicon(words) if words else None
+    if lexicon:
+        cfg["lexicon"] = {"classes": lexicon_io.CLASSES, "roles": lexicon_io.ROLES, "features": lexicon.features,
+                          "words": len(words)}
     (out / "config.json").write_text(json.dumps(cfg, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    torch.manual_seed(7)
+    torch.manual_seed(seed)
     model = SpanNer(cfg).eval()
     with torch.no_grad():  # larger than default init, so that logits are far from zero and errors show
         for p in model.parameters():
@@ -53,20 +66,29 @@ def tiny_ner_model():
         cases = []
         with torch.no_grad():
             for text in texts:
-                ids = [tokenizer.cls] + [t[0] for t in tokenizer.tokenize(text)] + [tokenizer.sep]
+                pieces = tokenizer.tokenize(text)
+                ids = [tokenizer.cls] + [t[0] for t in pieces] + [tokenizer.sep]
                 x, mask = torch.tensor([ids]), torch.ones(1, len(ids), dtype=torch.long)
-                hidden = model.encoder(x, mask)[0]
+                case = {"text": text, "ids": ids}
+                features = None
+                if lexicon:
+                    offsets = [(0, 0)] + [(a, b) for _, a, b in pieces] + [(0, 0)]
+                    features = lexicon.token_features(text, offsets)
+                    case["lexicon"] = [int(sum(1 << f for f in range(features.shape[1]) if row[f])) for row in features]
+                    features = torch.from_numpy(features)[None]
+                hidden = model.encoder(x, mask, lexicon=features)[0]
                 logits = model.head(hidden[None], mask)[0]
-                cases.append({"text": text, "ids": ids, "hidden": hidden.numpy().round(7).tolist(),
-                              "logits": logits.numpy().round(6).tolist()})
+                cases.append({**case, "hidden": hidden.numpy().round(7).tolist(), "logits": logits.numpy().round(6).tolist()})
         (out / name).write_text(json.dumps({"cases": cases}, ensure_ascii=False) + "\n", encoding="utf-8")
 
-    safetensors_io.save(out / "model.safetensors", state_tensors(model))
+    extra = {"lexicon.words": lexicon_io.serialize(words)} if lexicon else {}
+    safetensors_io.save(out / "model.safetensors", {**state_tensors(model), **extra})
     reference("reference.json")
     with torch.no_grad():
         for p in model.parameters():
             p.copy_(p.half().float())
-    safetensors_io.save(out / "model-f16.safetensors", {k: v.astype(np.float16) for k, v in state_tensors(model).items()})
+    safetensors_io.save(out / "model-f16.safetensors",
+                        {**{k: v.astype(np.float16) for k, v in state_tensors(model).items()}, **extra})
     reference("reference-f16.json")
     print(f"wrote {out}")
 
@@ -148,5 +170,33 @@ def tiny_kbqa_model():
     print(f"wrote {out}")
 
 
+def lexicon_matches():
+    """tests/fixtures/lexicon-matches.json: the jieba words found in 40 CLUENER validation sentences (plus
+    3,000 others, so that most trie branches lead nowhere), the sentences, and every match and per-character
+    feature mask found by attnkit_py.lexicon's dict matching, for the C++ trie matcher's parity test."""
+    import json
+    import random
+
+    from attnkit_py import lexicon as lexicon_io
+
+    words = lexicon_io.read_jieba()
+    with open(OUT.parent.parent.parent.parent / "shared" / "data" / "cluener" / "train.json", encoding="utf-8") as f:
+        texts = [json.loads(line)["text"] for i, line in enumerate(f) if i % 10 == 0][:40]
+    texts += ["", "北", "北京大学生", "A股和AA制、B超", "😀北京😀"]
+    everything = lexicon_io.Lexicon(words)
+    found = {text[a:b] for text in texts for a, b, _ in everything.matches(text)}
+    subset = {w: words[w] for w in found | set(random.Random(3).sample(sorted(words), 3000))}
+    lexicon = lexicon_io.Lexicon(subset)
+    cases = [{"text": t, "matches": [list(m) for m in lexicon.matches(t)], "char_bits": lexicon.char_bits(t)} for t in texts]
+    path = OUT.parent / "lexicon-matches"
+    path.mkdir(exist_ok=True)
+    (path / "words.txt.gz").write_bytes(lexicon_io.serialize(subset).tobytes())
+    (path / "cases.json").write_text(json.dumps({"classes": len(lexicon_io.CLASSES), "cases": cases}, ensure_ascii=False) + "\n",
+                                     encoding="utf-8")
+    print(f"wrote {path}: {len(subset)} words, {sum(len(c['matches']) for c in cases)} matches")
+
+
 tiny_ner_model()
+tiny_ner_model("tiny-ner-lexicon", TINY_LEXICON, seed=8)
 tiny_kbqa_model()
+lexicon_matches()

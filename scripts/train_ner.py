@@ -16,7 +16,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from attnkit_py import safetensors_io  # noqa: E402
+from attnkit_py import lexicon as lexicon_io, safetensors_io  # noqa: E402
 from attnkit_py.model import SpanNer, multilabel_categorical_crossentropy, state_tensors  # noqa: E402
 from attnkit_py.tokenizer import build_vocab  # noqa: E402
 from attnkit_py.training import encoder_config, optimiser, prepare_run, training_arguments, update  # noqa: E402
@@ -95,15 +95,20 @@ def batches(items, size, shuffle, rng):
 
 
 def collate(batch, n_labels):
-    n = max(len(ids) for ids, _, _, _ in batch)
+    """Items (ids, offsets, span labels, gold spans, lexicon features or None) → padded tensors."""
+    n = max(len(item[0]) for item in batch)
     ids = torch.zeros(len(batch), n, dtype=torch.long)
     mask = torch.zeros(len(batch), n, dtype=torch.long)
     y = torch.zeros(len(batch), n_labels, n, n)
-    for b, (token_ids, _, labels, _) in enumerate(batch):
+    features = batch[0][4]
+    lex = torch.zeros(len(batch), n, features.shape[1]) if features is not None else None
+    for b, (token_ids, _, labels, _, token_features) in enumerate(batch):
         ids[b, :len(token_ids)] = torch.tensor(token_ids)
         mask[b, :len(token_ids)] = 1
         y[b, :, :len(token_ids), :len(token_ids)] = torch.from_numpy(labels)
-    return ids, mask, y
+        if lex is not None:
+            lex[b, :len(token_ids)] = torch.from_numpy(token_features)
+    return ids, mask, y, lex
 
 
 def evaluate(model, items, batch_size=64):
@@ -112,9 +117,9 @@ def evaluate(model, items, batch_size=64):
     per_type = {label: [0, 0, 0] for label in LABELS}
     with torch.no_grad():
         for batch in batches(items, batch_size, False, None):
-            ids, mask, _ = collate(batch, len(LABELS))
-            logits = model(ids, mask).numpy()
-            for b, (token_ids, offsets, _, gold) in enumerate(batch):
+            ids, mask, _, lex = collate(batch, len(LABELS))
+            logits = model(ids, mask, lex).numpy()
+            for b, (token_ids, offsets, _, gold, _) in enumerate(batch):
                 pred = decode(logits[b], offsets)
                 for label in LABELS:
                     p = {s for s in pred if s[0] == label}
@@ -135,6 +140,8 @@ def main():
     parser.add_argument("--max-length", type=int, default=128)
     parser.add_argument("--substitute", type=float, default=0.3,
                         help="entity-substitution augmentation: probability of replacing each entity per epoch")
+    parser.add_argument("--lexicon", default=lexicon_io.JIEBA_DICT,
+                        help="jieba-format dictionary for word-lexicon features ('' for none)")
     args = parser.parse_args()
     rng, out = prepare_run(args)
 
@@ -145,11 +152,14 @@ def main():
     val_rows = [r for i, r in enumerate(rows) if i % 10 == 0]
     tokenizer = build_vocab(DATA / "vocab" / "bert-base-chinese-vocab.txt", [t for t, _ in train_rows], out / "vocab.txt")
 
+    lexicon = lexicon_io.Lexicon(lexicon_io.read_jieba(args.lexicon)) if args.lexicon else None
+
     def prepare(rows_):
         items = []
         for text, spans in rows_:
             ids, offsets = encode(tokenizer, text, args.max_length)
-            items.append((ids, offsets, span_labels(offsets, spans, len(ids)), spans))
+            features = lexicon.token_features(text, offsets) if lexicon else None
+            items.append((ids, offsets, span_labels(offsets, spans, len(ids)), spans, features))
         return items
 
     train, val = prepare(train_rows), prepare(val_rows)
@@ -159,6 +169,8 @@ def main():
             pool.setdefault(label, []).append(text[start:end + 1])
     cfg = encoder_config("attnkit-encoder", len(tokenizer.tokens), args, args.max_length,
                          head={"type": "efficient_global_pointer", "head_size": 64, "labels": LABELS},
+                         **({"lexicon": {"classes": lexicon_io.CLASSES, "roles": lexicon_io.ROLES,
+                                         "features": lexicon.features, "words": len(lexicon.words)}} if lexicon else {}),
                          training={"data": "CLUENER train.json, every 10th line held out", "epochs": args.epochs,
                                    "substitute": args.substitute})
     model = SpanNer(cfg)
@@ -172,8 +184,8 @@ def main():
         if args.substitute > 0:
             train = prepare([substitute_entities(t, sp, pool, rng, args.substitute) for t, sp in train_rows])
         for batch in batches(train, args.batch, True, rng):
-            ids, mask, y = collate(batch, len(LABELS))
-            loss = multilabel_categorical_crossentropy(model(ids, mask), y)
+            ids, mask, y, lex = collate(batch, len(LABELS))
+            loss = multilabel_categorical_crossentropy(model(ids, mask, lex), y)
             total += update(model, optimizer, schedule, loss) * len(batch)
         f1, _ = evaluate(model, val)
         print(f"epoch {epoch + 1} loss {total / len(train):.4f} val F1 {100 * f1:.2f} ({time.time() - start:.0f}s)", flush=True)
@@ -188,6 +200,8 @@ def main():
     f1, per_type = evaluate(model, val)
     cfg["training"].update({"val_f1": round(100 * f1, 2), "val_f1_per_type": {k: round(100 * v, 2) for k, v in per_type.items()}})
     tensors = {k: v.astype(np.float16) for k, v in state_tensors(model).items()}
+    if lexicon:
+        tensors["lexicon.words"] = lexicon_io.serialize(lexicon.words)
     safetensors_io.save(out / "model.safetensors", tensors, {"format": "attnkit", "dtype": "F16"})
     (out / "config.json").write_text(json.dumps(cfg, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
@@ -196,7 +210,8 @@ def main():
     with torch.no_grad():
         for text in ["浙商银行企业信贷部叶老桂博士则从另一个角度对五道门槛进行了解读。", "生生不息CSOL生化狂潮让你填弹狂扫", val_rows[0][0]]:
             ids, offsets = encode(tokenizer, text, args.max_length)
-            logits = model(torch.tensor([ids]), torch.ones(1, len(ids), dtype=torch.long))[0].numpy()
+            features = torch.from_numpy(lexicon.token_features(text, offsets))[None] if lexicon else None
+            logits = model(torch.tensor([ids]), torch.ones(1, len(ids), dtype=torch.long), features)[0].numpy()
             references.append({"text": text, "ids": ids, "offsets": offsets, "logits": np.round(logits, 6).tolist(),
                                "entities": sorted(decode(logits, offsets))})
     (out / "reference.json").write_text(json.dumps({"model": "fp16 weights evaluated in fp32", "cases": references},

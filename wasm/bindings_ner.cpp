@@ -35,9 +35,17 @@ int ner_results(std::uintptr_t handle, const View<std::int32_t>& ints, const Flo
   return guarded([&] { api::ner_take_entities(ner_at(handle), ints, scores); });
 }
 
-int ner_logits(std::uintptr_t handle, const View<const std::int32_t>& ids, const Floats& output) {
-  return guarded([&] { api::ner_logits(ner_at(handle), ids, output); });
+int ner_logits(std::uintptr_t handle, const View<const std::int32_t>& ids, const View<const std::int32_t>& lexicon,
+               const Floats& output) {
+  return guarded([&] { api::ner_logits(ner_at(handle), ids, lexicon, output); });
 }
+
+// The number of tokens (with [CLS] and [SEP]) whose lexicon bits were written, or -1 (see lastError()).
+double ner_lexicon_bits(std::uintptr_t handle, const View<const std::uint8_t>& text, const View<std::int32_t>& output) {
+  return guarded_or(-1.0, [&] { return static_cast<double>(api::ner_lexicon_bits(ner_at(handle), text, output)); });
+}
+
+double ner_has_lexicon(std::uintptr_t handle) { return ner_at(handle).ner.has_lexicon() ? 1 : 0; }
 
 double ner_label_count(std::uintptr_t handle) { return static_cast<double>(ner_at(handle).ner.labels().size()); }
 
@@ -63,6 +71,8 @@ EMSCRIPTEN_BINDINGS(attnkit_ner) {
   emscripten::function("nerExtractMany", &ner_extract_many);
   emscripten::function("nerResults", &ner_results);
   emscripten::function("nerLogits", &ner_logits);
+  emscripten::function("nerLexiconBits", &ner_lexicon_bits);
+  emscripten::function("nerHasLexicon", &ner_has_lexicon);
   emscripten::function("nerLabelCount", &ner_label_count);
   emscripten::function("nerLabel", &ner_label);
 }

@@ -78,11 +78,17 @@ class Encoder(nn.Module):
         self.layers = nn.ModuleList(Layer(cfg) for _ in range(cfg["num_layers"]))
         # Segment (token type) embeddings, optional: the seq2seq model marks source 0 / target 1.
         self.segments = nn.Embedding(cfg["segments"], cfg["hidden_size"]) if cfg.get("segments") else None
+        # Lexicon features, optional (see lexicon.py): one vector per (role, class) bit, added per set bit.
+        features = cfg["lexicon"]["features"] if cfg.get("lexicon") else 0
+        self.lexicon = nn.Parameter(0.5 * torch.randn(features, cfg["hidden_size"])) if features else None
 
-    def forward(self, ids, mask, segments=None, visible=None):
+    def forward(self, ids, mask, segments=None, visible=None, lexicon=None):
+        """lexicon: [b, n, features] 0/1, required when the config has a lexicon."""
         x = self.embeddings(ids)
         if self.segments is not None:
             x = x + self.segments(segments)
+        if self.lexicon is not None:
+            x = x + torch.matmul(lexicon, self.lexicon)
         x = self.dropout(self.embedding_norm(x))
         for layer in self.layers:
             x = layer(x, mask, visible)
@@ -118,8 +124,8 @@ class SpanNer(nn.Module):
         head = cfg["head"]
         self.head = EfficientGlobalPointer(cfg["hidden_size"], len(head["labels"]), head["head_size"], cfg["rope_base"])
 
-    def forward(self, ids, mask):
-        return self.head(self.encoder(ids, mask), mask)
+    def forward(self, ids, mask, lexicon=None):
+        return self.head(self.encoder(ids, mask, lexicon=lexicon), mask)
 
 
 def multilabel_categorical_crossentropy(logits, labels):
@@ -139,6 +145,8 @@ def encoder_weights(encoder):
     yield "embeddings.word_embeddings.weight", encoder.embeddings.weight
     if encoder.segments is not None:
         yield "embeddings.segment_embeddings.weight", encoder.segments.weight
+    if encoder.lexicon is not None:
+        yield "embeddings.lexicon_embeddings.weight", encoder.lexicon
     yield "embeddings.norm.weight", encoder.embedding_norm.weight
     yield "embeddings.norm.bias", encoder.embedding_norm.bias
     for i, layer in enumerate(encoder.layers):

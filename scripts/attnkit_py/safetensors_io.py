@@ -5,7 +5,7 @@ import struct
 
 import numpy as np
 
-DTYPES = {np.dtype("float32"): "F32", np.dtype("float16"): "F16"}
+DTYPES = {np.dtype("float32"): "F32", np.dtype("float16"): "F16", np.dtype("uint8"): "U8"}
 
 
 def save(path, tensors, metadata=None):
@@ -38,7 +38,7 @@ def load(path):
     for name, info in header.items():
         if name == "__metadata__":
             continue
-        dtype = {"F32": np.float32, "F16": np.float16}[info["dtype"]]
+        dtype = {"F32": np.float32, "F16": np.float16, "U8": np.uint8}[info["dtype"]]
         begin, end = info["data_offsets"]
         out[name] = np.frombuffer(raw[base + begin:base + end], dtype=dtype).reshape(info["shape"])
     return out

@@ -11,7 +11,9 @@
 #include "attnkit/model/config.hpp"
 #include "attnkit/model/encoder.hpp"
 #include "attnkit/model/global_pointer.hpp"
+#include "attnkit/text/lexicon.hpp"
 #include "attnkit/text/tokenizer.hpp"
+#include "attnkit/text/unicode.hpp"
 #include "fixtures.hpp"
 
 namespace attnkit {
@@ -37,7 +39,18 @@ void expect_parity(const std::string& dir, const std::string& weights_file, cons
     ids.push_back(tokenizer.id("[SEP]"));
     ASSERT_EQ(ids, c["ids"].get<std::vector<std::int32_t>>());
     const std::size_t n = ids.size(), h = config.hidden_size;
-    const auto hidden = encoder.forward(ids);
+    // A lexicon model's features: the C++ trie matcher's bits must equal Python's before the model runs.
+    std::vector<std::uint32_t> bits;
+    if (config.lexicon.features() > 0) {
+      const auto lexicon = text::Lexicon::parse(st.bytes("lexicon.words"), config.lexicon.classes.size(), "parity");
+      const std::string text = c["text"].get<std::string>();
+      const auto token_bits = text::Lexicon::token_bits(lexicon.char_bits(text::decode_utf8(text)), tokenizer.tokenize(text));
+      bits = {0};
+      bits.insert(bits.end(), token_bits.begin(), token_bits.end());
+      bits.push_back(0);
+      EXPECT_EQ(bits, c["lexicon"].get<std::vector<std::uint32_t>>()) << text;
+    }
+    const auto hidden = encoder.forward(ids, bits);
     if (c.contains("hidden"))
       for (std::size_t t = 0; t < n; ++t)
         for (std::size_t j = 0; j < h; ++j)
@@ -52,15 +65,31 @@ void expect_parity(const std::string& dir, const std::string& weights_file, cons
 }
 
 TEST(EncoderParity, Fp32AndFp16WeightsMatchPyTorchWithin1e4) {
-  // Each weights file has its own reference, computed by PyTorch in fp32 on exactly those weights.
-  for (const auto& [weights, reference] :
-       {std::pair{"model.safetensors", "reference.json"}, std::pair{"model-f16.safetensors", "reference-f16.json"}}) {
-    float hidden, logit;
-    expect_parity(std::string(ATTNKIT_FIXTURES_DIR) + "/tiny-ner/", weights, reference, &hidden, &logit);
-    EXPECT_LE(hidden, 1e-4f) << weights;
-    EXPECT_LE(logit, 1e-4f) << weights;
-    std::cout << weights << " parity: max |Δ| hidden " << hidden << ", logits " << logit << "\n";
+  // Each weights file has its own reference, computed by PyTorch in fp32 on exactly those weights; the
+  // lexicon model adds the word-lexicon features to the embeddings.
+  for (const char* model : {"tiny-ner", "tiny-ner-lexicon"}) {
+    for (const auto& [weights, reference] :
+         {std::pair{"model.safetensors", "reference.json"}, std::pair{"model-f16.safetensors", "reference-f16.json"}}) {
+      float hidden, logit;
+      expect_parity(std::string(ATTNKIT_FIXTURES_DIR) + "/" + model + "/", weights, reference, &hidden, &logit);
+      EXPECT_LE(hidden, 1e-4f) << model << " " << weights;
+      EXPECT_LE(logit, 1e-4f) << model << " " << weights;
+      std::cout << model << " " << weights << " parity: max |Δ| hidden " << hidden << ", logits " << logit << "\n";
+    }
   }
+}
+
+TEST(Encoder, ALexiconModelNeedsItsFeaturesAndRejectsBitsBeyondThem) {
+  const std::string dir = std::string(ATTNKIT_FIXTURES_DIR) + "/tiny-ner-lexicon/";
+  const auto config = model::parse_config(read_file(dir + "config.json"));
+  const std::string bytes = read_file(dir + "model.safetensors");
+  const model::Encoder encoder(
+      config, model::SafeTensors::parse({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()}));
+  ASSERT_EQ(config.lexicon.features(), 24u);
+  EXPECT_NO_THROW(encoder.forward({2, 5, 3}, {0, (1u << 24) - 1, 0}));
+  EXPECT_THROW(encoder.forward({2, 5, 3}), Error);
+  EXPECT_THROW(encoder.forward({2, 5, 3}, {0, 1u << 24, 0}), Error);
+  EXPECT_THROW(encoder.forward({2, 5, 3}, {0, 1}), Error);
 }
 
 TEST(EncoderParity, TheBundledNerModelMatchesItsPyTorchReference) {
@@ -116,11 +145,19 @@ TEST(ModelConfig, RejectsMissingFieldsAndWrongTypes) {
   EXPECT_EQ(message(base + R"("head":{"type":"crf","head_size":4,"labels":["a"]}})"),
             "config.json: head type 'crf' is not supported ('efficient_global_pointer')");
   EXPECT_EQ(message(base + R"("head":{"type":"efficient_global_pointer","head_size":4,"labels":[]}})"),
-            "config.json: head labels must be a non-empty array of strings");
+            "config.json head: 'labels' must be a non-empty array of strings");
   EXPECT_EQ(
       message(base + R"("hidden_act":"relu","head":{"type":"efficient_global_pointer","head_size":4,"labels":["a"]}})"),
       "config.json: 'hidden_act' = 'relu' is not supported (only 'gelu')");
   EXPECT_EQ(message(base + R"("head":{"type":"efficient_global_pointer","head_size":4,"labels":["a"]}})"), "no error");
+  const std::string head = R"("head":{"type":"efficient_global_pointer","head_size":4,"labels":["a"]},)";
+  EXPECT_EQ(message(base + head + R"("lexicon":{"classes":["p"],"roles":["B","E"]}})"),
+            "config.json lexicon: roles must be [\"B\", \"M\", \"E\"] (first, inside, last character)");
+  EXPECT_EQ(message(base + head + R"("lexicon":{"classes":["p","q"],"roles":["B","M","E"],"features":3}})"),
+            "config.json lexicon: 'features' must be 3 × the number of classes (6)");
+  EXPECT_EQ(message(base + head + R"("lexicon":{"classes":["0","1","2","3","4","5","6","7","8","9","10"],"roles":["B","M","E"]}})"),
+            "config.json lexicon: 11 classes × 3 roles exceed 32 features");
+  EXPECT_EQ(message(base + head + R"("lexicon":{"classes":["p","q"],"roles":["B","M","E"]}})"), "no error");
 }
 
 }  // namespace

@@ -44,6 +44,10 @@ TEST(SafeTensors, ReadsAFileWrittenByThePythonWriter) {
   EXPECT_EQ(st.floats("scalar", {}), std::vector<float>{3.5f});
   EXPECT_THROW(st.floats("weight", {3, 2}), Error);  // wrong shape for the config
   EXPECT_THROW(st.info("missing"), Error);
+  const auto raw = st.bytes("bytes");
+  EXPECT_EQ(std::vector<std::uint8_t>(raw.data, raw.data + raw.size), (std::vector<std::uint8_t>{0, 7, 255}));
+  EXPECT_THROW(st.floats("bytes", {3}), Error);  // bytes are not weights
+  EXPECT_THROW(st.bytes("weight"), Error);       // nor weights bytes
 }
 
 TEST(SafeTensors, HalfAndBfloat16ConversionIsExact) {

@@ -62,7 +62,7 @@ const modelCases = [
   ['an unsupported activation', { config: { ...config, hidden_act: 'relu' } }, /'hidden_act' = 'relu' is not supported/],
   ['an unknown attention scale', { config: { ...config, attention_scale: { kind: 'log' } } }, /attention_scale kind 'log' is not supported/],
   ['an unknown head type', { config: { ...config, head: { ...config.head, type: 'crf' } } }, /head type 'crf' is not supported/],
-  ['no entity labels', { config: { ...config, head: { ...config.head, labels: [] } } }, /head labels must be a non-empty array of strings/],
+  ['no entity labels', { config: { ...config, head: { ...config.head, labels: [] } } }, /head: 'labels' must be a non-empty array of strings/],
   ['an unknown model_type', { config: { ...config, model_type: 'gpt' } }, /model_type 'gpt' is not supported/],
   ['a seq2seq config for NER', { config: { ...config, model_type: 'attnkit-seq2seq', segments: 2 } }, /NER: config.json is a 'attnkit-seq2seq' model/],
   // vocab.txt

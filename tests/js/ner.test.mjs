@@ -60,6 +60,28 @@ describe('NER on a tiny random model (parity with PyTorch decoding)', () => {
     });
   }
 
+  for (const weights of ['model.safetensors', 'model-f16.safetensors']) {
+    it(`a lexicon model's features and logits equal PyTorch's within 1e-4 (${weights})`, async () => {
+      const dir = new URL('../fixtures/tiny-ner-lexicon/', import.meta.url);
+      const ner = await NER.load({ files: { config: readFileSync(new URL('config.json', dir), 'utf8'),
+        weights: readFileSync(new URL(weights, dir)), vocab: readFileSync(new URL('vocab.txt', dir), 'utf8') } });
+      expect(ner.hasLexicon).toBe(true);
+      const ref = JSON.parse(readFileSync(new URL(weights === 'model.safetensors' ? 'reference.json' : 'reference-f16.json', dir), 'utf8'));
+      expect(ref.cases.some((c) => c.lexicon.some((bits) => bits !== 0))).toBe(true);
+      const worst = Math.max(...ref.cases.map((c) => maxLogitDifference(ner, c)));
+      expect(worst).toBeLessThanOrEqual(1e-4);
+      // Its logits need the features, and a model without a lexicon takes none.
+      expect(() => ner.logits(ref.cases[0].ids)).toThrow(/this model has a lexicon: pass each token's lexicon features/);
+      expect(() => ner.logits(ref.cases[0].ids, [0, 1])).toThrow(/NER.logits: lexicon has 2 values, expected ids/);
+      ner.dispose();
+      const plain = await NER.load({ files: files() });
+      expect(plain.hasLexicon).toBe(false);
+      expect(Array.from(plain.lexiconFeatures('浙商银行'))).toEqual([0, 0, 0, 0, 0, 0]);
+      expect(() => plain.logits(reference.cases[0].ids, reference.cases[0].ids.map(() => 1))).toThrow(/this model has no lexicon/);
+      plain.dispose();
+    });
+  }
+
   it('reports offsets as JS string indices around emoji (surrogate pairs)', async () => {
     const ner = await NER.load({ files: files() });
     const text = '😀' + reference.cases[0].text;

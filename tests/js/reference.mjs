@@ -52,7 +52,12 @@ export function maxAbsDiff(a, b) {
 /** Largest |Δ| between ner.logits(ids) and a PyTorch reference case's logits, over the cells i ≤ j. */
 export function maxLogitDifference(ner, referenceCase) {
   const n = referenceCase.ids.length;
-  const logits = ner.logits(referenceCase.ids);
+  // A lexicon model's reference holds Python's per-token lexicon bits: WASM's matcher must give the same.
+  const lexicon = ner.hasLexicon ? Array.from(ner.lexiconFeatures(referenceCase.text)) : undefined;
+  if (lexicon && JSON.stringify(lexicon) !== JSON.stringify(referenceCase.lexicon)) {
+    throw new Error(`lexicon features differ from Python's for ${referenceCase.text}: ${lexicon} vs ${referenceCase.lexicon}`);
+  }
+  const logits = ner.logits(referenceCase.ids, lexicon);
   let worst = 0;
   referenceCase.logits.forEach((rows, t) => rows.forEach((row, i) => row.forEach((want, j) => {
     if (j >= i) worst = Math.max(worst, Math.abs(logits[(t * n + i) * n + j] - want));

@@ -134,7 +134,9 @@ export interface AttnkitWasmModule {
   nerExtract(handle: number, text: View): number;
   nerExtractMany(handle: number, texts: View, lengths: View, counts: View): number;
   nerResults(handle: number, ints: View, scores: View): number;
-  nerLogits(handle: number, ids: View, output: View): number;
+  nerLogits(handle: number, ids: View, lexicon: View, output: View): number;
+  nerLexiconBits(handle: number, text: View, output: View): number;
+  nerHasLexicon(handle: number): number;
   nerLabelCount(handle: number): number;
   nerLabel(handle: number, index: number): string;
 

@@ -64,18 +64,41 @@ export class NER extends OwnedHandle {
 
   /**
    * The span logits [labels.length × n × n] for token ids (starting with [CLS], ending with [SEP]); cells
-   * with i > j hold -1e12. For checking a model against its training framework.
+   * with i > j hold -1e12. For checking a model against its training framework. A model with a word
+   * lexicon (`hasLexicon`) also needs each token's lexicon feature bits, as lexiconFeatures(text) gives them.
    */
-  logits(ids: Int32Array | readonly number[]): Float32Array {
+  logits(ids: Int32Array | readonly number[], lexicon?: Uint32Array | readonly number[]): Float32Array {
     const where = 'NER.logits';
     const handle = this.handle(where);
     const tokenIds = Int32Array.from(ids as ArrayLike<number>);
     if (tokenIds.length === 0) throw new AttnkitError(`${where}: ids must not be empty`);
+    const bits = Int32Array.from((lexicon ?? []) as ArrayLike<number>);
     const count = this.labels.length * tokenIds.length * tokenIds.length;
     return withHeap(this.mod, where, (heap) => {
       const output = heap.output(count);
-      heap.check(this.mod.nerLogits(handle, heap.view(tokenIds), output));
+      heap.check(this.mod.nerLogits(handle, heap.view(tokenIds), heap.view(bits), output));
       return heap.take(Float32Array, output);
+    });
+  }
+
+  /** Whether the model reads word-lexicon features (a dictionary of typed words, inside its weights file). */
+  get hasLexicon(): boolean {
+    return this.mod.nerHasLexicon(this.handle('NER.hasLexicon')) === 1;
+  }
+
+  /**
+   * Per token of `text`, with 0 for [CLS] and [SEP] around them: the bits of the lexicon words covering it
+   * (bit role·classes + class, role 0 first character, 1 inside, 2 last), as the model's encoder sees them.
+   */
+  lexiconFeatures(text: string): Uint32Array {
+    const where = 'NER.lexiconFeatures';
+    const handle = this.handle(where);
+    if (typeof text !== 'string') throw new AttnkitError(`${where}: text must be a string, got ${typeof text}`);
+    const bytes = encoder.encode(text);
+    return withHeap(this.mod, where, (heap) => {
+      const output = heap.output(text.length + 2); // ≥ code points + 2: a token covers at least one
+      const count = heap.checked(this.mod.nerLexiconBits(handle, heap.view(bytes), output), failedCount);
+      return new Uint32Array(heap.take(Int32Array, output).buffer, 0, count);
     });
   }
 

@@ -54,14 +54,33 @@ void ner_take_entities(NerSession& session, View<std::int32_t> ints, Floats scor
   std::vector<pipelines::Entity>().swap(session.last);
 }
 
-void ner_logits(const NerSession& session, View<const std::int32_t> ids, Floats output) {
+void ner_logits(const NerSession& session, View<const std::int32_t> ids, View<const std::int32_t> lexicon,
+                Floats output) {
   const char* where = "NER.logits";
   if (ids.size == 0) fail(where, ": ids must not be empty");
   require_data(where, "ids", ids);
   const std::size_t cells = checked_product(where, ids.size, ids.size);
   require_size(where, "output", output, checked_product(where, session.ner.labels().size(), cells), "labels*n*n");
-  const auto logits = session.ner.logits({ids.data, ids.data + ids.size});
+  if (session.ner.has_lexicon() && lexicon.size == 0)
+    fail(where, ": this model has a lexicon: pass each token's lexicon features (NER.lexiconFeatures)");
+  if (!session.ner.has_lexicon() && lexicon.size != 0) fail(where, ": this model has no lexicon; pass no features");
+  if (lexicon.size != 0) {
+    require_data(where, "lexicon", lexicon);
+    require_size(where, "lexicon", lexicon, ids.size, "ids");
+  }
+  std::vector<std::uint32_t> bits(lexicon.data, lexicon.data + lexicon.size);
+  const auto logits = session.ner.logits({ids.data, ids.data + ids.size}, bits);
   std::copy(logits.begin(), logits.end(), output.data);
+}
+
+std::size_t ner_lexicon_bits(const NerSession& session, View<const std::uint8_t> text, View<std::int32_t> output) {
+  const char* where = "NER.lexiconFeatures";
+  require_data(where, "text", text);
+  require_data(where, "output", output);
+  const auto bits = session.ner.lexicon_bits(text_of(text));
+  if (bits.size() > output.size) fail(where, ": output has room for ", output.size, " tokens, the text has ", bits.size());
+  std::copy(bits.begin(), bits.end(), output.data);
+  return bits.size();
 }
 
 const std::string& ner_label(const NerSession& session, long long index) {

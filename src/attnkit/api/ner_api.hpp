@@ -39,8 +39,14 @@ std::size_t ner_extract_many(NerSession& session, View<const std::uint8_t> texts
 // (count), then releases them: results are read once, so the session does not hold their memory.
 void ner_take_entities(NerSession& session, View<std::int32_t> ints, Floats scores);
 
-// The head's span logits [labels × n × n] of n token ids (with [CLS]/[SEP]) written into output.
-void ner_logits(const NerSession& session, View<const std::int32_t> ids, Floats output);
+// The head's span logits [labels × n × n] of n token ids (with [CLS]/[SEP]) written into output; `lexicon`
+// holds each token's lexicon feature bits (n of them) for a model with a lexicon, and is empty otherwise.
+void ner_logits(const NerSession& session, View<const std::int32_t> ids, View<const std::int32_t> lexicon,
+                Floats output);
+
+// The lexicon feature bits of UTF-8 text's tokens, 0 for [CLS] and [SEP] around them, written into output
+// (room for at least code points + 2: every token covers a code point); returns how many were written.
+std::size_t ner_lexicon_bits(const NerSession& session, View<const std::uint8_t> text, View<std::int32_t> output);
 
 // The name of entity type `index`.
 const std::string& ner_label(const NerSession& session, long long index);

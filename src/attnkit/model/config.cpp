@@ -39,6 +39,30 @@ void expect(const json& object, const char* name, const char* value) {
     fail_file("config.json: '", name, "' = '", object[name].get<std::string>(), "' is not supported (only '", value, "')");
 }
 
+std::vector<std::string> strings(const json& object, const char* name, const char* where) {
+  const json& list = field(object, name, where);
+  if (!list.is_array() || list.empty()) fail_file(where, ": '", name, "' must be a non-empty array of strings");
+  std::vector<std::string> out;
+  for (const json& item : list) {
+    if (!item.is_string()) fail_file(where, ": '", name, "' must hold strings, got ", item.dump());
+    out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
+void parse_lexicon(const json& lexicon, LexiconConfig& out) {
+  const char* where = "config.json lexicon";
+  if (!lexicon.is_object()) fail_file(where, " must be an object");
+  const std::vector<std::string> roles = strings(lexicon, "roles", where);
+  if (roles != std::vector<std::string>{"B", "M", "E"})
+    fail_file(where, ": roles must be [\"B\", \"M\", \"E\"] (first, inside, last character)");
+  out.classes = strings(lexicon, "classes", where);
+  // A token's features are one 32-bit mask.
+  if (out.features() > 32) fail_file(where, ": ", out.classes.size(), " classes × 3 roles exceed 32 features");
+  if (lexicon.contains("features") && positive(lexicon, "features", where) != out.features())
+    fail_file(where, ": 'features' must be 3 × the number of classes (", out.features(), ")");
+}
+
 }  // namespace
 
 EncoderConfig parse_config(std::string_view json_text) {
@@ -83,6 +107,7 @@ EncoderConfig parse_config(std::string_view json_text) {
       fail_file("config.json: attention_scale kind '", kind, "' is not supported ('inv-sqrt-d' or 'entropy-invariant')");
     }
   }
+  if (root.contains("lexicon")) parse_lexicon(root["lexicon"], c.lexicon);
   if (c.model_type == "attnkit-seq2seq") {
     if (c.segments < 2) fail_file("config.json: a seq2seq model needs 'segments' >= 2 (source and target)");
     return c;
@@ -94,12 +119,7 @@ EncoderConfig parse_config(std::string_view json_text) {
     fail_file("config.json: head type '", c.head.type, "' is not supported ('efficient_global_pointer')");
   c.head.head_size = positive(head, "head_size", "config.json head");
   if (c.head.head_size % 2 != 0) fail_file("config.json: head_size must be even (RoPE rotates pairs)");
-  const json& labels = field(head, "labels", "config.json head");
-  if (!labels.is_array() || labels.empty()) fail_file("config.json: head labels must be a non-empty array of strings");
-  for (const json& label : labels) {
-    if (!label.is_string()) fail_file("config.json: head labels must be strings, got ", label.dump());
-    c.head.labels.push_back(label.get<std::string>());
-  }
+  c.head.labels = strings(head, "labels", "config.json head");
   return c;
 }
 

@@ -15,6 +15,15 @@ struct HeadConfig {
   std::vector<std::string> labels;
 };
 
+// Word-lexicon features (scripts/attnkit_py/lexicon.py): a word found in the text sets, on each of its
+// characters, the bit role · classes + class, role 0 = first character, 1 = inside, 2 = last. The encoder adds
+// one learned vector per set bit ("embeddings.lexicon_embeddings.weight" [features × hidden]).
+struct LexiconConfig {
+  std::vector<std::string> classes;  // empty: the model has no lexicon
+  static constexpr std::size_t kRoles = 3;
+  std::size_t features() const { return kRoles * classes.size(); }
+};
+
 struct EncoderConfig {
   std::string model_type = "attnkit-encoder";  // or "attnkit-seq2seq" (UniLM: segments, prefix-LM, LM head)
   std::size_t segments = 0;                     // segment (token type) embeddings; 0 = none
@@ -23,6 +32,7 @@ struct EncoderConfig {
   double layer_norm_eps = 1e-12;
   double rope_base = 10000.0;
   attention::AttentionScale scale;
+  LexiconConfig lexicon;
   HeadConfig head;  // type empty when config.json has no span head (seq2seq models)
 };
 

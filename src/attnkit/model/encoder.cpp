@@ -38,6 +38,8 @@ Encoder::Encoder(const EncoderConfig& config, const SafeTensors& weights)
   embeddings_ = weights.floats("embeddings.word_embeddings.weight", {config.vocab_size, h});
   if (config.segments > 0)
     segment_embeddings_ = weights.floats("embeddings.segment_embeddings.weight", {config.segments, h});
+  if (config.lexicon.features() > 0)
+    lexicon_embeddings_ = weights.floats("embeddings.lexicon_embeddings.weight", {config.lexicon.features(), h});
   embedding_norm_ = load_norm(weights, "embeddings.norm", h);
   for (std::size_t i = 0; i < config.num_layers; ++i) {
     const std::string p = "encoder.layer." + std::to_string(i) + ".";
@@ -161,14 +163,23 @@ void Encoder::feed_forward(const Layer& layer, std::vector<float>& x, std::size_
                       static_cast<float>(config_.layer_norm_eps));
 }
 
-// x[n × h] ← LayerNorm(word embedding + segment embedding) of ids.
-void Encoder::embed(const std::int32_t* ids, std::size_t n, std::int32_t segment, float* x) const {
-  const std::size_t h = config_.hidden_size;
+// x[n × h] ← LayerNorm(word embedding + segment embedding + one lexicon vector per set feature bit) of ids.
+void Encoder::embed(const std::int32_t* ids, std::size_t n, std::int32_t segment, const std::uint32_t* lexicon,
+                    float* x) const {
+  const std::size_t h = config_.hidden_size, features = config_.lexicon.features();
+  if ((lexicon != nullptr) != (features > 0))
+    fail(features > 0 ? "encoder: the model has a lexicon: pass each token's lexicon features"
+                      : "encoder: lexicon features given, but the model has no lexicon");
   for (std::size_t t = 0; t < n; ++t) {
     if (ids[t] < 0 || static_cast<std::size_t>(ids[t]) >= config_.vocab_size)
       fail("encoder: token id ", ids[t], " at position ", t, " is outside the vocabulary (", config_.vocab_size, ")");
     std::copy(embeddings_.begin() + ids[t] * h, embeddings_.begin() + (ids[t] + 1) * h, x + t * h);
     if (!segment_embeddings_.empty()) kernels::axpy(1.0f, segment_embeddings_.data() + segment * h, x + t * h, h);
+    if (lexicon == nullptr) continue;
+    if (lexicon[t] >> features != 0)
+      fail("encoder: lexicon features ", lexicon[t], " at position ", t, " set a bit >= ", features, " (the model's count)");
+    for (std::uint32_t bits = lexicon[t]; bits != 0; bits &= bits - 1)
+      kernels::axpy(1.0f, lexicon_embeddings_.data() + static_cast<std::size_t>(__builtin_ctz(bits)) * h, x + t * h, h);
   }
   kernels::layer_norm(x, embedding_norm_.gamma.data(), embedding_norm_.beta.data(), x, n, h,
                       static_cast<float>(config_.layer_norm_eps));
@@ -191,7 +202,7 @@ std::vector<float> Encoder::forward_cached(const std::vector<CachedRun>& runs) c
   std::vector<float> x(rows * h);
   std::size_t first = 0;
   for (const CachedRun& run : runs) {
-    embed(run.ids, run.count, run.segment, x.data() + first * h);
+    embed(run.ids, run.count, run.segment, nullptr, x.data() + first * h);
     first += run.count;
   }
   for (std::size_t i = 0; i < layers_.size(); ++i) {
@@ -205,9 +216,12 @@ std::vector<float> Encoder::forward_cached(const std::vector<CachedRun>& runs) c
   return x;
 }
 
-std::vector<float> Encoder::forward(const std::vector<std::int32_t>& ids) const { return forward_batch({ids}); }
+std::vector<float> Encoder::forward(const std::vector<std::int32_t>& ids, const LexiconBits& lexicon) const {
+  return lexicon.empty() ? forward_batch({ids}) : forward_batch({ids}, {lexicon});
+}
 
-std::vector<float> Encoder::forward_batch(const std::vector<std::vector<std::int32_t>>& sequences) const {
+std::vector<float> Encoder::forward_batch(const std::vector<std::vector<std::int32_t>>& sequences,
+                                          const std::vector<LexiconBits>& lexicon) const {
   const std::size_t h = config_.hidden_size;
   std::vector<std::size_t> lengths;
   std::size_t rows = 0;
@@ -219,8 +233,13 @@ std::vector<float> Encoder::forward_batch(const std::vector<std::vector<std::int
   }
   std::vector<float> x(rows * h);
   std::size_t row0 = 0;
-  for (const auto& ids : sequences) {
-    embed(ids.data(), ids.size(), 0, x.data() + row0 * h);
+  if (!lexicon.empty() && lexicon.size() != sequences.size())
+    fail("encoder: lexicon features for ", lexicon.size(), " sequences, ", sequences.size(), " sequences given");
+  for (std::size_t i = 0; i < sequences.size(); ++i) {
+    const auto& ids = sequences[i];
+    if (!lexicon.empty() && lexicon[i].size() != ids.size())
+      fail("encoder: sequence ", i, " has ", ids.size(), " tokens but lexicon features for ", lexicon[i].size());
+    embed(ids.data(), ids.size(), 0, lexicon.empty() ? nullptr : lexicon[i].data(), x.data() + row0 * h);
     row0 += ids.size();
   }
   for (const Layer& layer : layers_) {

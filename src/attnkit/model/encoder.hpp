@@ -49,13 +49,17 @@ class Encoder {
  public:
   Encoder(const EncoderConfig& config, const SafeTensors& weights);
 
+  // Per token, the lexicon feature bits (LexiconConfig); required exactly when the config has a lexicon.
+  using LexiconBits = std::vector<std::uint32_t>;
+
   // Hidden states [ids.size() × hidden_size] of one sequence (all tokens attend to all tokens).
-  std::vector<float> forward(const std::vector<std::int32_t>& ids) const;
+  std::vector<float> forward(const std::vector<std::int32_t>& ids, const LexiconBits& lexicon = {}) const;
   // The same for several sequences at once, their hidden states concatenated [Σ sizes × hidden_size]: each
   // attends only to itself, while the dense layers run once over all rows (one GEMM per weight matrix, which
   // reuses each packed panel of weights across more rows). Every row equals its sequence's forward() exactly:
   // a GEMM row does not depend on the other rows.
-  std::vector<float> forward_batch(const std::vector<std::vector<std::int32_t>>& sequences) const;
+  std::vector<float> forward_batch(const std::vector<std::vector<std::int32_t>>& sequences,
+                                   const std::vector<LexiconBits>& lexicon = {}) const;
   // Appends each run's tokens to its cache and returns their hidden states, runs concatenated
   // [Σ count × hidden_size]. Runs are batched through the dense layers (one GEMM per layer for all beams).
   std::vector<float> forward_cached(const std::vector<CachedRun>& runs) const;
@@ -69,7 +73,9 @@ class Encoder {
     Linear query, key, value, output, intermediate, ffn_output;
     Norm attention_norm, output_norm;
   };
-  void embed(const std::int32_t* ids, std::size_t n, std::int32_t segment, float* x) const;
+  // lexicon: per token feature bits, or null (models without a lexicon).
+  void embed(const std::int32_t* ids, std::size_t n, std::int32_t segment, const std::uint32_t* lexicon,
+             float* x) const;
   // lengths: the sequences' row counts in x, back to back.
   void self_attention(const Layer& layer, std::vector<float>& x, const std::vector<std::size_t>& lengths) const;
   void cached_attention(std::size_t index, std::vector<float>& x, const std::vector<CachedRun>& runs) const;
@@ -80,6 +86,7 @@ class Encoder {
   EncoderConfig config_;
   std::vector<float> embeddings_;
   std::vector<float> segment_embeddings_;  // [segments × hidden], empty when the config has none
+  std::vector<float> lexicon_embeddings_;  // [lexicon features × hidden], empty when the config has none
   Norm embedding_norm_;
   std::vector<Layer> layers_;
   kernels::RopeTable rope_;

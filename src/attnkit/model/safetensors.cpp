@@ -13,13 +13,17 @@ namespace {
 
 constexpr std::uint64_t kMaxHeaderBytes = 100u << 20;
 
-std::size_t dtype_size(DType dtype) { return dtype == DType::kF32 ? 4 : 2; }
+std::size_t dtype_size(DType dtype) {
+  if (dtype == DType::kU8) return 1;
+  return dtype == DType::kF32 ? 4 : 2;
+}
 
 DType parse_dtype(const std::string& name, const std::string& tensor) {
   if (name == "F32") return DType::kF32;
   if (name == "F16") return DType::kF16;
   if (name == "BF16") return DType::kBF16;
-  fail_file("safetensors: tensor '", tensor, "' has dtype '", name, "'; supported: F32, F16, BF16");
+  if (name == "U8") return DType::kU8;
+  fail_file("safetensors: tensor '", tensor, "' has dtype '", name, "'; supported: F32, F16, BF16, U8");
 }
 
 std::string shape_text(const std::vector<std::size_t>& shape) {
@@ -134,6 +138,7 @@ std::vector<float> SafeTensors::floats(std::string_view name, const std::vector<
   const TensorInfo& t = info(name);
   if (t.shape != expected_shape)
     fail_file("safetensors: tensor '", name, "' has shape ", shape_text(t.shape), ", the config expects ", shape_text(expected_shape));
+  if (t.dtype == DType::kU8) fail_file("safetensors: tensor '", name, "' is U8 bytes, not weights");
   const std::size_t count = (t.end - t.begin) / dtype_size(t.dtype);
   std::vector<float> out(count);
   const std::uint8_t* data = file_.data + t.begin;
@@ -148,6 +153,13 @@ std::vector<float> SafeTensors::floats(std::string_view name, const std::vector<
   for (std::size_t i = 0; i < count; ++i)
     if (!std::isfinite(out[i])) fail_file("safetensors: tensor '", name, "' value ", i, " is not finite (", out[i], ")");
   return out;
+}
+
+View<const std::uint8_t> SafeTensors::bytes(std::string_view name) const {
+  const TensorInfo& t = info(name);
+  if (t.dtype != DType::kU8 || t.shape.size() != 1)
+    fail_file("safetensors: tensor '", name, "' must be one-dimensional U8 bytes");
+  return {file_.data + t.begin, t.end - t.begin};
 }
 
 }  // namespace attnkit::model

@@ -13,7 +13,7 @@
 
 namespace attnkit::model {
 
-enum class DType { kF32, kF16, kBF16 };
+enum class DType { kF32, kF16, kBF16, kU8 };  // U8: raw bytes carried with the weights (a lexicon)
 
 struct TensorInfo {
   DType dtype;
@@ -34,6 +34,8 @@ class SafeTensors {
 
   // The tensor converted to float32, after checking its shape; NaN or Inf weights are an error.
   std::vector<float> floats(std::string_view name, const std::vector<std::size_t>& expected_shape) const;
+  // A one-dimensional U8 tensor's bytes, in place in the file.
+  View<const std::uint8_t> bytes(std::string_view name) const;
 
  private:
   View<const std::uint8_t> file_;

@@ -5,6 +5,7 @@
 
 #include "attnkit/core/error.hpp"
 #include "attnkit/pipelines/model_checks.hpp"
+#include "attnkit/text/unicode.hpp"
 
 namespace attnkit::pipelines {
 
@@ -17,7 +18,10 @@ Ner::Ner(std::string_view config_json, const model::SafeTensors& weights, text::
       encoder_(config_, weights),
       head_(config_, weights),
       cls_(required_token("NER", tokenizer_, "[CLS]")),
-      sep_(required_token("NER", tokenizer_, "[SEP]")) {}
+      sep_(required_token("NER", tokenizer_, "[SEP]")) {
+  if (has_lexicon())
+    lexicon_ = text::Lexicon::parse(weights.bytes("lexicon.words"), config_.lexicon.classes.size(), "NER lexicon");
+}
 
 void Ner::windows_of(std::size_t text, std::size_t tokens, std::size_t max_tokens, std::vector<Window>& out) {
   if (tokens == 0) return;
@@ -54,17 +58,35 @@ void Ner::entities_of(const Window& w, const std::vector<text::Token>& tokens, c
   }
 }
 
-std::vector<float> Ner::logits(const std::vector<std::int32_t>& ids) const {
-  return head_.forward(encoder_.forward(ids), ids.size());
+std::vector<float> Ner::logits(const std::vector<std::int32_t>& ids, const std::vector<std::uint32_t>& lexicon) const {
+  return head_.forward(encoder_.forward(ids, lexicon), ids.size());
+}
+
+std::vector<text::Lexicon::Match> Ner::lexicon_matches(std::string_view text) const {
+  return has_lexicon() ? lexicon_.matches(text::decode_utf8(text)) : std::vector<text::Lexicon::Match>{};
+}
+
+std::vector<std::uint32_t> Ner::lexicon_bits(std::string_view text) const {
+  const std::vector<text::Token> tokens = tokenizer_.tokenize(text);
+  std::vector<std::uint32_t> bits(tokens.size() + 2, 0);
+  if (has_lexicon()) {
+    const auto token_bits = text::Lexicon::token_bits(lexicon_.char_bits(text::decode_utf8(text)), tokens);
+    std::copy(token_bits.begin(), token_bits.end(), bits.begin() + 1);
+  }
+  return bits;
 }
 
 std::vector<Entity> Ner::extract(std::string_view text) const { return std::move(extract_many({text}).front()); }
 
 std::vector<std::vector<Entity>> Ner::extract_many(const std::vector<std::string_view>& texts) const {
   std::vector<std::vector<text::Token>> tokens;
+  std::vector<std::vector<std::uint32_t>> token_bits;  // per text and token, when the model has a lexicon
   std::vector<Window> windows;
   for (std::size_t t = 0; t < texts.size(); ++t) {
     tokens.push_back(tokenizer_.tokenize(texts[t]));
+    // Words are matched in the whole text, so a word across a window's edge still marks its characters.
+    if (has_lexicon())
+      token_bits.push_back(text::Lexicon::token_bits(lexicon_.char_bits(text::decode_utf8(texts[t])), tokens.back()));
     windows_of(t, tokens.back().size(), config_.max_length - 2, windows);
   }
   std::vector<std::vector<Entity>> out(texts.size());
@@ -72,6 +94,7 @@ std::vector<std::vector<Entity>> Ner::extract_many(const std::vector<std::string
   for (std::size_t begin = 0; begin < windows.size();) {
     // A batch: windows in order until about kBatchTokens tokens (always at least one window).
     std::vector<std::vector<std::int32_t>> batch;
+    std::vector<std::vector<std::uint32_t>> batch_bits;
     std::size_t end = begin, batch_tokens = 0;
     while (end < windows.size() &&
            (batch.empty() || batch_tokens + windows[end].last - windows[end].first + 2 <= kBatchTokens)) {
@@ -79,10 +102,17 @@ std::vector<std::vector<Entity>> Ner::extract_many(const std::vector<std::string
       std::vector<std::int32_t> ids = {cls_};
       for (std::size_t i = w.first; i < w.last; ++i) ids.push_back(tokens[w.text][i].id);
       ids.push_back(sep_);
+      if (has_lexicon()) {
+        std::vector<std::uint32_t> bits = {0};  // [CLS]
+        bits.insert(bits.end(), token_bits[w.text].begin() + static_cast<std::ptrdiff_t>(w.first),
+                    token_bits[w.text].begin() + static_cast<std::ptrdiff_t>(w.last));
+        bits.push_back(0);  // [SEP]
+        batch_bits.push_back(std::move(bits));
+      }
       batch_tokens += ids.size();
       batch.push_back(std::move(ids));
     }
-    const std::vector<float> hidden = encoder_.forward_batch(batch);
+    const std::vector<float> hidden = encoder_.forward_batch(batch, batch_bits);
     std::size_t row0 = 0;
     for (std::size_t b = 0; b < batch.size(); ++b) {
       const std::size_t n = batch[b].size();

@@ -10,6 +10,7 @@
 #include "attnkit/core/view.hpp"
 #include "attnkit/model/encoder.hpp"
 #include "attnkit/model/global_pointer.hpp"
+#include "attnkit/text/lexicon.hpp"
 #include "attnkit/text/tokenizer.hpp"
 
 namespace attnkit::pipelines {
@@ -32,8 +33,15 @@ class Ner {
   // kBatchTokens tokens (see Encoder::forward_batch): the same entities and scores, fewer, larger GEMMs.
   std::vector<std::vector<Entity>> extract_many(const std::vector<std::string_view>& texts) const;
   static constexpr std::size_t kBatchTokens = 2048;
-  // The head's span logits [types × n × n] for token ids (with [CLS]/[SEP]), for parity checks.
-  std::vector<float> logits(const std::vector<std::int32_t>& ids) const;
+  // The head's span logits [types × n × n] for token ids (with [CLS]/[SEP]), for parity checks; `lexicon`:
+  // each token's lexicon feature bits, required exactly when the model has a lexicon (see lexicon_bits).
+  std::vector<float> logits(const std::vector<std::int32_t>& ids, const std::vector<std::uint32_t>& lexicon = {}) const;
+  // The lexicon feature bits of text's tokens, with 0 for [CLS] and [SEP] around them (no lexicon: all 0).
+  std::vector<std::uint32_t> lexicon_bits(std::string_view text) const;
+  // The lexicon's words in text (empty without a lexicon); code points, as Lexicon::matches.
+  std::vector<text::Lexicon::Match> lexicon_matches(std::string_view text) const;
+  bool has_lexicon() const { return config_.lexicon.features() > 0; }
+  const text::Lexicon& lexicon() const { return lexicon_; }
   const std::vector<std::string>& labels() const { return config_.head.labels; }
 
  private:
@@ -50,6 +58,7 @@ class Ner {
   model::EncoderConfig config_;
   model::Encoder encoder_;
   model::EfficientGlobalPointer head_;
+  text::Lexicon lexicon_;  // no words when the model has no lexicon
   std::int32_t cls_, sep_;
 };
 
