@@ -155,7 +155,7 @@ TEST(ApiBuffers, NerAndKbqaCopiesRejectBuffersOneElementShort) {
   auto ner = api::load_ner({bytes(ner_config), bytes(ner_weights), bytes(ner_vocab)});
   const std::vector<std::int32_t> ids = {2, 5, 6, 3};
   std::vector<float> logits(ner->ner.labels().size() * ids.size() * ids.size() - 1);
-  expect_too_small([&] { api::ner_logits(*ner, const_view(ids), view(logits)); }, "NER.logits: output has");
+  expect_too_small([&] { api::ner_logits(*ner, const_view(ids), {}, view(logits)); }, "NER.logits: output has");
 
   const std::size_t found = api::ner_extract(*ner, bytes("北京大学的张三在上海工作"));
   std::vector<std::int32_t> ints(found * 3 + 2);  // a buffer of the wrong size, too large or too small, is refused

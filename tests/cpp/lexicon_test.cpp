@@ -37,18 +37,18 @@ TEST(Lexicon, FindsNestedAndOverlappingWordsWithTheirBits) {
   // bit = role · 8 + class; roles B = 0, M = 1, E = 2.
   const auto b = [](int role, int cls) { return 1u << (role * 8 + cls); };
   const std::vector<std::uint32_t> expected = {
-      0,                                   // 在
-      b(0, 1) | b(0, 2),                   // 北: begins 北京, 北京大学
-      b(2, 1) | b(1, 2),                   // 京: ends 北京, inside 北京大学
-      b(1, 2) | b(0, 4),                   // 大: inside 北京大学, begins 大学 and 大学生
+      0,                                      // 在
+      b(0, 1) | b(0, 2),                      // 北: begins 北京, 北京大学
+      b(2, 1) | b(1, 2),                      // 京: ends 北京, inside 北京大学
+      b(1, 2) | b(0, 4),                      // 大: inside 北京大学, begins 大学 and 大学生
       b(2, 2) | b(2, 4) | b(1, 4) | b(0, 5),  // 学: ends 北京大学 and 大学, inside 大学生, begins 学生
-      b(2, 4) | b(2, 5)};                  // 生: ends 大学生 and 学生
+      b(2, 4) | b(2, 5)};                     // 生: ends 大学生 and 学生
   EXPECT_EQ(lexicon.char_bits(text), expected);
   // A token covering several characters gets the OR of their bits; tokens past the text get nothing.
   const std::vector<text::Token> tokens = {{7, 0, 2}, {8, 2, 3}, {9, 3, 6}, {10, 6, 7}};
-  EXPECT_EQ(Lexicon::token_bits(expected, tokens),
-            (std::vector<std::uint32_t>{expected[0] | expected[1], expected[2],
-                                        expected[3] | expected[4] | expected[5], 0}));
+  EXPECT_EQ(
+      Lexicon::token_bits(expected, tokens),
+      (std::vector<std::uint32_t>{expected[0] | expected[1], expected[2], expected[3] | expected[4] | expected[5], 0}));
   EXPECT_TRUE(lexicon.matches(U"").empty());
   EXPECT_TRUE(lexicon.matches(U"北").empty());
 }

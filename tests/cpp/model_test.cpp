@@ -44,7 +44,8 @@ void expect_parity(const std::string& dir, const std::string& weights_file, cons
     if (config.lexicon.features() > 0) {
       const auto lexicon = text::Lexicon::parse(st.bytes("lexicon.words"), config.lexicon.classes.size(), "parity");
       const std::string text = c["text"].get<std::string>();
-      const auto token_bits = text::Lexicon::token_bits(lexicon.char_bits(text::decode_utf8(text)), tokenizer.tokenize(text));
+      const auto token_bits =
+          text::Lexicon::token_bits(lexicon.char_bits(text::decode_utf8(text)), tokenizer.tokenize(text));
       bits = {0};
       bits.insert(bits.end(), token_bits.begin(), token_bits.end());
       bits.push_back(0);
@@ -155,7 +156,8 @@ TEST(ModelConfig, RejectsMissingFieldsAndWrongTypes) {
             "config.json lexicon: roles must be [\"B\", \"M\", \"E\"] (first, inside, last character)");
   EXPECT_EQ(message(base + head + R"("lexicon":{"classes":["p","q"],"roles":["B","M","E"],"features":3}})"),
             "config.json lexicon: 'features' must be 3 × the number of classes (6)");
-  EXPECT_EQ(message(base + head + R"("lexicon":{"classes":["0","1","2","3","4","5","6","7","8","9","10"],"roles":["B","M","E"]}})"),
+  EXPECT_EQ(message(base + head +
+                    R"("lexicon":{"classes":["0","1","2","3","4","5","6","7","8","9","10"],"roles":["B","M","E"]}})"),
             "config.json lexicon: 11 classes × 3 roles exceed 32 features");
   EXPECT_EQ(message(base + head + R"("lexicon":{"classes":["p","q"],"roles":["B","M","E"]}})"), "no error");
 }

@@ -1,15 +1,16 @@
 // The safetensors reader: a file from the Python writer, exact fp16/bf16 conversion, and every kind of
 // malformed file rejected with a message naming the problem.
+#include "attnkit/model/safetensors.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <iterator>
-#include <cstring>
 #include <limits>
 
 #include "attnkit/core/error.hpp"
-#include "attnkit/model/safetensors.hpp"
 
 namespace attnkit {
 namespace {
@@ -83,18 +84,23 @@ TEST(SafeTensors, RejectsMalformedFilesNamingTheProblem) {
             std::string::npos);
   EXPECT_NE(error_of(file_with(R"({"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})", eight)).find("shape [3]"),
             std::string::npos);
-  EXPECT_NE(error_of(file_with(R"({"a":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}})", eight)).find("non-negative"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of(file_with(R"({"a":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}})", eight)).find("non-negative"),
+      std::string::npos);
   EXPECT_NE(error_of(file_with(R"({"a":{"dtype":"F16","shape":[4],"data_offsets":[0,8]},)"
-                               R"("b":{"dtype":"F16","shape":[2],"data_offsets":[4,8]}})", eight)).find("overlap"),
+                               R"("b":{"dtype":"F16","shape":[2],"data_offsets":[4,8]}})",
+                               eight))
+                .find("overlap"),
             std::string::npos);
-  EXPECT_NE(error_of(file_with(R"({"a":{"dtype":"F32","shape":[2]}})", eight)).find("needs dtype, shape and data_offsets"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of(file_with(R"({"a":{"dtype":"F32","shape":[2]}})", eight)).find("needs dtype, shape and data_offsets"),
+      std::string::npos);
   EXPECT_NE(error_of(file_with(R"({"__metadata__":{"k":1}})", eight)).find("must be a string"), std::string::npos);
   // Sizes whose product overflows size_t.
-  EXPECT_NE(error_of(file_with(R"({"a":{"dtype":"F32","shape":[4294967296,4294967296,16],"data_offsets":[0,8]}})", eight))
-                .find("overflow"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of(file_with(R"({"a":{"dtype":"F32","shape":[4294967296,4294967296,16],"data_offsets":[0,8]}})", eight))
+          .find("overflow"),
+      std::string::npos);
 }
 
 TEST(SafeTensors, NonFiniteWeightsAreRejectedWhenRead) {

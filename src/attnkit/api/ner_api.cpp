@@ -78,7 +78,8 @@ std::size_t ner_lexicon_bits(const NerSession& session, View<const std::uint8_t>
   require_data(where, "text", text);
   require_data(where, "output", output);
   const auto bits = session.ner.lexicon_bits(text_of(text));
-  if (bits.size() > output.size) fail(where, ": output has room for ", output.size, " tokens, the text has ", bits.size());
+  if (bits.size() > output.size)
+    fail(where, ": output has room for ", output.size, " tokens, the text has ", bits.size());
   std::copy(bits.begin(), bits.end(), output.data);
   return bits.size();
 }

@@ -36,7 +36,8 @@ double number(const json& object, const char* name, double fallback) {
 
 void expect(const json& object, const char* name, const char* value) {
   if (object.contains(name) && text(object, name) != value)
-    fail_file("config.json: '", name, "' = '", object[name].get<std::string>(), "' is not supported (only '", value, "')");
+    fail_file("config.json: '", name, "' = '", object[name].get<std::string>(), "' is not supported (only '", value,
+              "')");
 }
 
 std::vector<std::string> strings(const json& object, const char* name, const char* where) {
@@ -85,11 +86,12 @@ EncoderConfig parse_config(std::string_view json_text) {
   c.intermediate_size = positive(root, "intermediate_size");
   if (c.hidden_size % c.num_heads != 0 || (c.hidden_size / c.num_heads) % 2 != 0)
     fail_file("config.json: hidden_size ", c.hidden_size, " must split into num_heads ", c.num_heads,
-         " heads of an even size (RoPE rotates pairs)");
+              " heads of an even size (RoPE rotates pairs)");
   if (root.contains("max_length")) c.max_length = positive(root, "max_length");
   c.layer_norm_eps = number(root, "layer_norm_eps", 1e-12);
   c.rope_base = number(root, "rope_base", 10000.0);
-  if (!(c.layer_norm_eps > 0) || !(c.rope_base > 1)) fail_file("config.json: layer_norm_eps must be > 0 and rope_base > 1");
+  if (!(c.layer_norm_eps > 0) || !(c.rope_base > 1))
+    fail_file("config.json: layer_norm_eps must be > 0 and rope_base > 1");
   expect(root, "hidden_act", "gelu");
   expect(root, "layer_norm", "post");
   expect(root, "positions", "rope");
@@ -104,7 +106,8 @@ EncoderConfig parse_config(std::string_view json_text) {
       if (!(c.scale.train_len > 1) || !(c.scale.min_keys >= 1))
         fail_file("config.json: attention_scale needs train_len > 1 and min_keys >= 1");
     } else if (kind != "inv-sqrt-d") {
-      fail_file("config.json: attention_scale kind '", kind, "' is not supported ('inv-sqrt-d' or 'entropy-invariant')");
+      fail_file("config.json: attention_scale kind '", kind,
+                "' is not supported ('inv-sqrt-d' or 'entropy-invariant')");
     }
   }
   if (root.contains("lexicon")) parse_lexicon(root["lexicon"], c.lexicon);

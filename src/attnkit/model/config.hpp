@@ -26,7 +26,7 @@ struct LexiconConfig {
 
 struct EncoderConfig {
   std::string model_type = "attnkit-encoder";  // or "attnkit-seq2seq" (UniLM: segments, prefix-LM, LM head)
-  std::size_t segments = 0;                     // segment (token type) embeddings; 0 = none
+  std::size_t segments = 0;                    // segment (token type) embeddings; 0 = none
   std::size_t vocab_size = 0, hidden_size = 0, num_layers = 0, num_heads = 0, intermediate_size = 0;
   std::size_t max_length = 512;
   double layer_norm_eps = 1e-12;

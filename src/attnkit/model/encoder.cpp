@@ -177,7 +177,8 @@ void Encoder::embed(const std::int32_t* ids, std::size_t n, std::int32_t segment
     if (!segment_embeddings_.empty()) kernels::axpy(1.0f, segment_embeddings_.data() + segment * h, x + t * h, h);
     if (lexicon == nullptr) continue;
     if (lexicon[t] >> features != 0)
-      fail("encoder: lexicon features ", lexicon[t], " at position ", t, " set a bit >= ", features, " (the model's count)");
+      fail("encoder: lexicon features ", lexicon[t], " at position ", t, " set a bit >= ", features,
+           " (the model's count)");
     for (std::uint32_t bits = lexicon[t]; bits != 0; bits &= bits - 1)
       kernels::axpy(1.0f, lexicon_embeddings_.data() + static_cast<std::size_t>(__builtin_ctz(bits)) * h, x + t * h, h);
   }

@@ -72,7 +72,8 @@ SafeTensors SafeTensors::parse(View<const std::uint8_t> file) {
   std::uint64_t header_bytes = 0;
   for (int i = 7; i >= 0; --i) header_bytes = (header_bytes << 8) | file.data[i];
   if (header_bytes > kMaxHeaderBytes || header_bytes > file.size - 8)
-    fail_file("safetensors: header length ", header_bytes, " exceeds the file (", file.size, " bytes): truncated or not safetensors");
+    fail_file("safetensors: header length ", header_bytes, " exceeds the file (", file.size,
+              " bytes): truncated or not safetensors");
   nlohmann::json header;
   try {
     header = nlohmann::json::parse(file.data + 8, file.data + 8 + header_bytes);
@@ -106,14 +107,16 @@ SafeTensors SafeTensors::parse(View<const std::uint8_t> file) {
       count = checked_product("safetensors", count, info.shape.back());
     }
     const auto& offsets = entry["data_offsets"];
-    if (!offsets.is_array() || offsets.size() != 2) fail_file("safetensors: tensor '", name, "' data_offsets must be [begin, end]");
+    if (!offsets.is_array() || offsets.size() != 2)
+      fail_file("safetensors: tensor '", name, "' data_offsets must be [begin, end]");
     const std::size_t begin = non_negative(offsets[0], "data_offsets"), end = non_negative(offsets[1], "data_offsets");
     if (begin > end || end > data_size)
-      fail_file("safetensors: tensor '", name, "' data_offsets [", begin, ", ", end, "] are outside the ", data_size, " data bytes");
+      fail_file("safetensors: tensor '", name, "' data_offsets [", begin, ", ", end, "] are outside the ", data_size,
+                " data bytes");
     const std::size_t bytes = checked_product("safetensors", count, dtype_size(info.dtype));
     if (bytes != end - begin)
       fail_file("safetensors: tensor '", name, "' has shape ", shape_text(info.shape), " (", bytes, " bytes as ",
-           entry["dtype"].get<std::string>(), ") but ", end - begin, " data bytes");
+                entry["dtype"].get<std::string>(), ") but ", end - begin, " data bytes");
     info.begin = data_start + begin;
     info.end = data_start + end;
     result.tensors_.emplace(name, std::move(info));
@@ -137,7 +140,8 @@ const TensorInfo& SafeTensors::info(std::string_view name) const {
 std::vector<float> SafeTensors::floats(std::string_view name, const std::vector<std::size_t>& expected_shape) const {
   const TensorInfo& t = info(name);
   if (t.shape != expected_shape)
-    fail_file("safetensors: tensor '", name, "' has shape ", shape_text(t.shape), ", the config expects ", shape_text(expected_shape));
+    fail_file("safetensors: tensor '", name, "' has shape ", shape_text(t.shape), ", the config expects ",
+              shape_text(expected_shape));
   if (t.dtype == DType::kU8) fail_file("safetensors: tensor '", name, "' is U8 bytes, not weights");
   const std::size_t count = (t.end - t.begin) / dtype_size(t.dtype);
   std::vector<float> out(count);
@@ -151,7 +155,8 @@ std::vector<float> SafeTensors::floats(std::string_view name, const std::vector<
     }
   }
   for (std::size_t i = 0; i < count; ++i)
-    if (!std::isfinite(out[i])) fail_file("safetensors: tensor '", name, "' value ", i, " is not finite (", out[i], ")");
+    if (!std::isfinite(out[i]))
+      fail_file("safetensors: tensor '", name, "' value ", i, " is not finite (", out[i], ")");
   return out;
 }
 
