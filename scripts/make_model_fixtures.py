@@ -52,7 +52,7 @@ def tiny_ner_model(name="tiny-ner", words=None, seed=7):
     lexicon = lexicon_io.Lexicon(words) if words else None
     if lexicon:
         cfg["lexicon"] = {"classes": lexicon_io.CLASSES, "roles": lexicon_io.ROLES, "features": lexicon.features,
-                          "words": len(words)}
+                          "words": len(words), "spans": True}
     (out / "config.json").write_text(json.dumps(cfg, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     torch.manual_seed(seed)
     model = SpanNer(cfg).eval()
@@ -77,7 +77,7 @@ def tiny_ner_model(name="tiny-ner", words=None, seed=7):
                     case["lexicon"] = [int(sum(1 << f for f in range(features.shape[1]) if row[f])) for row in features]
                     features = torch.from_numpy(features)[None]
                 hidden = model.encoder(x, mask, lexicon=features)[0]
-                logits = model.head(hidden[None], mask)[0]
+                logits = model.head(hidden[None], mask, features)[0]
                 cases.append({**case, "hidden": hidden.numpy().round(7).tolist(), "logits": logits.numpy().round(6).tolist()})
         (out / name).write_text(json.dumps({"cases": cases}, ensure_ascii=False) + "\n", encoding="utf-8")
 

@@ -142,6 +142,8 @@ def main():
                         help="entity-substitution augmentation: probability of replacing each entity per epoch")
     parser.add_argument("--lexicon", default=lexicon_io.JIEBA_DICT,
                         help="jieba-format dictionary for word-lexicon features ('' for none)")
+    parser.add_argument("--lexicon-spans", action="store_true",
+                        help="the span head also learns a bias per (word class, type) for spans a lexicon word covers")
     args = parser.parse_args()
     rng, out = prepare_run(args)
 
@@ -170,7 +172,8 @@ def main():
     cfg = encoder_config("attnkit-encoder", len(tokenizer.tokens), args, args.max_length,
                          head={"type": "efficient_global_pointer", "head_size": 64, "labels": LABELS},
                          **({"lexicon": {"classes": lexicon_io.CLASSES, "roles": lexicon_io.ROLES,
-                                         "features": lexicon.features, "words": len(lexicon.words)}} if lexicon else {}),
+                                         "features": lexicon.features, "words": len(lexicon.words),
+                                         **({"spans": True} if args.lexicon_spans else {})}} if lexicon else {}),
                          training={"data": "CLUENER train.json, every 10th line held out", "epochs": args.epochs,
                                    "substitute": args.substitute})
     model = SpanNer(cfg)

@@ -99,18 +99,25 @@ class EfficientGlobalPointer(nn.Module):
     """p = Dense(2d)(h); q = p[..., 0::2], k = p[..., 1::2] with RoPE; bias = Dense(2·types)(p) / 2;
     s_α(i, j) = q_i·k_j/√d + bias[2α](j) + bias[2α+1](i); i > j and padding masked."""
 
-    def __init__(self, hidden, types, head_size=64, rope_base=10000.0):
+    def __init__(self, hidden, types, head_size=64, rope_base=10000.0, span_classes=0):
         super().__init__()
         self.head_size, self.types, self.rope_base = head_size, types, rope_base
         self.p_dense = nn.Linear(hidden, 2 * head_size)
         self.q_dense = nn.Linear(2 * head_size, 2 * types)
+        # Lexicon span features: a learned bias per (word class c, entity type) on span (i, j) when token i
+        # begins a class-c word and token j ends one (usually the same word; computed from the token features).
+        self.span_bias = nn.Parameter(torch.zeros(span_classes, types)) if span_classes else None
 
-    def forward(self, h, mask):
+    def forward(self, h, mask, lexicon=None):
         p = self.p_dense(h)
         q, k = rope(p[..., 0::2], self.rope_base), rope(p[..., 1::2], self.rope_base)
         logits = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(self.head_size)
         bias = self.q_dense(p).transpose(1, 2) / 2  # [b, 2·types, n]
         logits = logits[:, None] + bias[:, 0::2, None, :] + bias[:, 1::2, :, None]
+        if self.span_bias is not None:
+            classes = self.span_bias.shape[0]  # lexicon features: role-major, B = [0, C), E = [2C, 3C)
+            begins, ends = lexicon[..., :classes], lexicon[..., 2 * classes:3 * classes]
+            logits = logits + torch.einsum("bic,ct,bjc->btij", begins, self.span_bias, ends)
         n = h.shape[1]
         valid = mask[:, None, :, None].bool() & mask[:, None, None, :].bool()
         upper = torch.ones(n, n, dtype=torch.bool, device=h.device).triu()
@@ -122,10 +129,12 @@ class SpanNer(nn.Module):
         super().__init__()
         self.encoder = Encoder(cfg)
         head = cfg["head"]
-        self.head = EfficientGlobalPointer(cfg["hidden_size"], len(head["labels"]), head["head_size"], cfg["rope_base"])
+        span_classes = len(cfg["lexicon"]["classes"]) if cfg.get("lexicon", {}).get("spans") else 0
+        self.head = EfficientGlobalPointer(cfg["hidden_size"], len(head["labels"]), head["head_size"], cfg["rope_base"],
+                                           span_classes)
 
     def forward(self, ids, mask, lexicon=None):
-        return self.head(self.encoder(ids, mask, lexicon=lexicon), mask)
+        return self.head(self.encoder(ids, mask, lexicon=lexicon), mask, lexicon)
 
 
 def multilabel_categorical_crossentropy(logits, labels):
@@ -163,6 +172,8 @@ def named_weights(model):
         module = getattr(model.head, name)
         yield f"head.{name}.weight", module.weight
         yield f"head.{name}.bias", module.bias
+    if model.head.span_bias is not None:
+        yield "head.lexicon_span_bias", model.head.span_bias
 
 
 def state_tensors(model, names=named_weights):

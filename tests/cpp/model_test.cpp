@@ -56,7 +56,7 @@ void expect_parity(const std::string& dir, const std::string& weights_file, cons
       for (std::size_t t = 0; t < n; ++t)
         for (std::size_t j = 0; j < h; ++j)
           *worst_hidden = std::max(*worst_hidden, std::fabs(hidden[t * h + j] - c["hidden"][t][j].get<float>()));
-    const auto logits = head.forward(hidden, n);
+    const auto logits = head.forward(hidden, n, bits.empty() ? nullptr : bits.data());
     for (std::size_t a = 0; a < head.types(); ++a)
       for (std::size_t i = 0; i < n; ++i)
         for (std::size_t j = i; j < n; ++j)
@@ -67,7 +67,7 @@ void expect_parity(const std::string& dir, const std::string& weights_file, cons
 
 TEST(EncoderParity, Fp32AndFp16WeightsMatchPyTorchWithin1e4) {
   // Each weights file has its own reference, computed by PyTorch in fp32 on exactly those weights; the
-  // lexicon model adds the word-lexicon features to the embeddings.
+  // lexicon model adds the word-lexicon features to the embeddings and its span biases to the head's logits.
   for (const char* model : {"tiny-ner", "tiny-ner-lexicon"}) {
     for (const auto& [weights, reference] :
          {std::pair{"model.safetensors", "reference.json"}, std::pair{"model-f16.safetensors", "reference-f16.json"}}) {
@@ -91,6 +91,39 @@ TEST(Encoder, ALexiconModelNeedsItsFeaturesAndRejectsBitsBeyondThem) {
   EXPECT_THROW(encoder.forward({2, 5, 3}), Error);
   EXPECT_THROW(encoder.forward({2, 5, 3}, {0, 1u << 24, 0}), Error);
   EXPECT_THROW(encoder.forward({2, 5, 3}, {0, 1}), Error);
+  ASSERT_TRUE(config.lexicon.spans);
+  const model::EfficientGlobalPointer head(
+      config, model::SafeTensors::parse({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()}));
+  EXPECT_THROW(head.forward(std::vector<float>(3 * config.hidden_size), 3), Error);
+}
+
+TEST(GlobalPointer, LexiconSpanBiasIsAddedWhereAClassBeginsAtIAndEndsAtJ) {
+  // Hand-worked: the same hidden states with and without feature bits differ by exactly bias[c][t] on the
+  // cells (i, j ≥ i) where token i has class c's B bit and token j its E bit; nowhere else.
+  const std::string dir = std::string(ATTNKIT_FIXTURES_DIR) + "/tiny-ner-lexicon/";
+  const auto config = model::parse_config(read_file(dir + "config.json"));
+  const std::string bytes = read_file(dir + "model.safetensors");
+  const auto st = model::SafeTensors::parse({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});
+  const model::EfficientGlobalPointer head(config, st);
+  const std::size_t n = 4, types = head.types(), classes = config.lexicon.classes.size();
+  const auto bias = st.floats("head.lexicon_span_bias", {classes, types});
+  std::vector<float> hidden(n * config.hidden_size);
+  for (std::size_t k = 0; k < hidden.size(); ++k) hidden[k] = std::sin(0.37f * static_cast<float>(k));
+  // Token 1 begins classes 2 and 4; token 2 ends class 2 and begins class 1; token 3 ends classes 4 and 1.
+  const auto begin = [](std::size_t c) { return 1u << c; };
+  const auto end = [&](std::size_t c) { return 1u << (2 * classes + c); };
+  const std::vector<std::uint32_t> bits = {0, begin(2) | begin(4), end(2) | begin(1), end(4) | end(1)};
+  const std::vector<std::uint32_t> none(n, 0);
+  const auto with = head.forward(hidden, n, bits.data()), without = head.forward(hidden, n, none.data());
+  for (std::size_t t = 0; t < types; ++t)
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t j = i; j < n; ++j) {
+        float expected = 0;
+        if (i == 1 && j == 2) expected = bias[2 * types + t];
+        if (i == 1 && j == 3) expected = bias[4 * types + t];
+        if (i == 2 && j == 3) expected = bias[1 * types + t];
+        EXPECT_NEAR(with[(t * n + i) * n + j] - without[(t * n + i) * n + j], expected, 1e-6f) << t << " " << i << j;
+      }
 }
 
 TEST(EncoderParity, TheBundledNerModelMatchesItsPyTorchReference) {
@@ -159,6 +192,8 @@ TEST(ModelConfig, RejectsMissingFieldsAndWrongTypes) {
   EXPECT_EQ(message(base + head +
                     R"("lexicon":{"classes":["0","1","2","3","4","5","6","7","8","9","10"],"roles":["B","M","E"]}})"),
             "config.json lexicon: 11 classes × 3 roles exceed 32 features");
+  EXPECT_EQ(message(base + head + R"("lexicon":{"classes":["p"],"roles":["B","M","E"],"spans":1}})"),
+            "config.json lexicon: 'spans' must be true or false, got 1");
   EXPECT_EQ(message(base + head + R"("lexicon":{"classes":["p","q"],"roles":["B","M","E"]}})"), "no error");
 }
 

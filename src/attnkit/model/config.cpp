@@ -62,6 +62,10 @@ void parse_lexicon(const json& lexicon, LexiconConfig& out) {
   if (out.features() > 32) fail_file(where, ": ", out.classes.size(), " classes × 3 roles exceed 32 features");
   if (lexicon.contains("features") && positive(lexicon, "features", where) != out.features())
     fail_file(where, ": 'features' must be 3 × the number of classes (", out.features(), ")");
+  if (lexicon.contains("spans")) {
+    if (!lexicon["spans"].is_boolean()) fail_file(where, ": 'spans' must be true or false, got ", lexicon["spans"].dump());
+    out.spans = lexicon["spans"].get<bool>();
+  }
 }
 
 }  // namespace

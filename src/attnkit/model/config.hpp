@@ -20,6 +20,9 @@ struct HeadConfig {
 // one learned vector per set bit ("embeddings.lexicon_embeddings.weight" [features × hidden]).
 struct LexiconConfig {
   std::vector<std::string> classes;  // empty: the model has no lexicon
+  // "spans": the span head adds a learned bias per (class, type) ("head.lexicon_span_bias" [classes × types])
+  // to span (i, j) when token i has class c's first-character bit and token j its last-character bit.
+  bool spans = false;
   static constexpr std::size_t kRoles = 3;
   std::size_t features() const { return kRoles * classes.size(); }
 };

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "attnkit/core/error.hpp"
 #include "attnkit/kernels/gemm.hpp"
 #include "attnkit/kernels/rope.hpp"
 #include "attnkit/kernels/vector_ops.hpp"
@@ -15,9 +16,30 @@ EfficientGlobalPointer::EfficientGlobalPointer(const EncoderConfig& config, cons
       types_(config.head.labels.size()),
       p_dense_(load_linear(weights, "head.p_dense", config.hidden_size, 2 * config.head.head_size)),
       q_dense_(load_linear(weights, "head.q_dense", 2 * config.head.head_size, 2 * config.head.labels.size())),
-      rope_(config.max_length, config.head.head_size, config.rope_base) {}
+      rope_(config.max_length, config.head.head_size, config.rope_base) {
+  if (config.lexicon.spans) {
+    lexicon_classes_ = config.lexicon.classes.size();
+    lexicon_span_bias_ = weights.floats("head.lexicon_span_bias", {lexicon_classes_, types_});
+  }
+}
 
-std::vector<float> EfficientGlobalPointer::forward(const std::vector<float>& hidden, std::size_t n) const {
+// logits[t][i][j] += bias[c][t] for every class c with a word starting at token i and one ending at token j
+// (as the PyTorch reference's einsum over the B and E feature bits); cells i > j stay masked.
+void EfficientGlobalPointer::add_lexicon_span_bias(const std::uint32_t* lexicon, std::size_t n, float* logits) const {
+  if (lexicon == nullptr) fail("NER head: the model has lexicon span biases: pass each token's lexicon features");
+  const std::size_t classes = lexicon_classes_;
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t c = 0; c < classes; ++c) {
+      if ((lexicon[i] >> c & 1u) == 0) continue;  // role B: bits [0, classes)
+      for (std::size_t j = i; j < n; ++j) {
+        if ((lexicon[j] >> (2 * classes + c) & 1u) == 0) continue;  // role E: bits [2·classes, 3·classes)
+        for (std::size_t t = 0; t < types_; ++t) logits[(t * n + i) * n + j] += lexicon_span_bias_[c * types_ + t];
+      }
+    }
+}
+
+std::vector<float> EfficientGlobalPointer::forward(const std::vector<float>& hidden, std::size_t n,
+                                                   const std::uint32_t* lexicon) const {
   const std::size_t d = head_size_;
   std::vector<float> p(n * 2 * d), q(n * d), k(n * d), bias(n * 2 * types_), scores(n * n);
   apply_linear(p_dense_, hidden.data(), n, p.data());
@@ -35,6 +57,7 @@ std::vector<float> EfficientGlobalPointer::forward(const std::vector<float>& hid
         logits[(a * n + i) * n + j] = j < i ? kMaskedLogit
                                             : scores[i * n + j] * inv_sqrt_d + 0.5f * bias[j * 2 * types_ + 2 * a] +
                                                   0.5f * bias[i * 2 * types_ + 2 * a + 1];
+  if (lexicon_classes_ > 0) add_lexicon_span_bias(lexicon, n, logits.data());
   return logits;
 }
 

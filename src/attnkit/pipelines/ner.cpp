@@ -59,7 +59,7 @@ void Ner::entities_of(const Window& w, const std::vector<text::Token>& tokens, c
 }
 
 std::vector<float> Ner::logits(const std::vector<std::int32_t>& ids, const std::vector<std::uint32_t>& lexicon) const {
-  return head_.forward(encoder_.forward(ids, lexicon), ids.size());
+  return head_.forward(encoder_.forward(ids, lexicon), ids.size(), lexicon.empty() ? nullptr : lexicon.data());
 }
 
 std::vector<text::Lexicon::Match> Ner::lexicon_matches(std::string_view text) const {
@@ -119,7 +119,8 @@ std::vector<std::vector<Entity>> Ner::extract_many(const std::vector<std::string
       const std::vector<float> window_hidden(hidden.begin() + static_cast<std::ptrdiff_t>(row0 * h),
                                              hidden.begin() + static_cast<std::ptrdiff_t>((row0 + n) * h));
       const Window& w = windows[begin + b];
-      entities_of(w, tokens[w.text], head_.forward(window_hidden, n), out[w.text]);
+      entities_of(w, tokens[w.text], head_.forward(window_hidden, n, has_lexicon() ? batch_bits[b].data() : nullptr),
+                  out[w.text]);
       row0 += n;
     }
     begin = end;
