@@ -74,7 +74,7 @@ def tiny_ner_model(name="tiny-ner", words=None, seed=7):
                 if lexicon:
                     offsets = [(0, 0)] + [(a, b) for _, a, b in pieces] + [(0, 0)]
                     features = lexicon.token_features(text, offsets)
-                    case["lexicon"] = [int(sum(1 << f for f in range(features.shape[1]) if row[f])) for row in features]
+                    case["lexicon"] = lexicon_io.feature_bits(features)
                     features = torch.from_numpy(features)[None]
                 hidden = model.encoder(x, mask, lexicon=features)[0]
                 logits = model.head(hidden[None], mask, features)[0]

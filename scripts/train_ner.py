@@ -216,7 +216,8 @@ def main():
             features = torch.from_numpy(lexicon.token_features(text, offsets))[None] if lexicon else None
             logits = model(torch.tensor([ids]), torch.ones(1, len(ids), dtype=torch.long), features)[0].numpy()
             references.append({"text": text, "ids": ids, "offsets": offsets, "logits": np.round(logits, 6).tolist(),
-                               "entities": sorted(decode(logits, offsets))})
+                               "entities": sorted(decode(logits, offsets)),
+                               **({"lexicon": lexicon_io.feature_bits(features[0].numpy())} if lexicon else {})})
     (out / "reference.json").write_text(json.dumps({"model": "fp16 weights evaluated in fp32", "cases": references},
                                                    ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"best val F1 {100 * best:.2f}; fp16 weights F1 {100 * f1:.2f}; wrote {out}", flush=True)

@@ -87,3 +87,8 @@ class Lexicon:
                 if mask >> f & 1:
                     out[t, f] = 1
         return out
+
+
+def feature_bits(features):
+    """[tokens × features] 0/1 → each token's feature bitmask (as the runtime's lexiconFeatures gives them)."""
+    return [int(sum(1 << f for f in range(features.shape[1]) if row[f])) for row in features]
