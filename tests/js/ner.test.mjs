@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AttnkitError, NER, gemm, init } from '../../dist/index.js';
 import { maxLogitDifference } from './reference.mjs';
@@ -81,6 +82,43 @@ describe('NER on a tiny random model (parity with PyTorch decoding)', () => {
       plain.dispose();
     });
   }
+
+  it('rejects a lexicon model whose lexicon is corrupt or missing with an Error naming it', async () => {
+    const dir = new URL('../fixtures/tiny-ner-lexicon/', import.meta.url);
+    const lexiconFiles = (weights) => ({ config: readFileSync(new URL('config.json', dir), 'utf8'), weights,
+      vocab: readFileSync(new URL('vocab.txt', dir), 'utf8') });
+    // The fixture's weights with the tensor "lexicon.words" replaced (the others kept, offsets rebuilt).
+    const original = readFileSync(new URL('model.safetensors', dir));
+    const headerLength = Number(original.readBigUInt64LE(0));
+    const header = JSON.parse(original.subarray(8, 8 + headerLength).toString('utf8'));
+    const withLexicon = (blob) => {
+      const parts = [];
+      const out = { __metadata__: header.__metadata__ };
+      let at = 0;
+      for (const [name, t] of Object.entries(header)) {
+        if (name === '__metadata__') continue;
+        const data = name === 'lexicon.words' ? blob : original.subarray(8 + headerLength + t.data_offsets[0], 8 + headerLength + t.data_offsets[1]);
+        out[name] = { ...t, shape: name === 'lexicon.words' ? [data.length] : t.shape, data_offsets: [at, at + data.length] };
+        parts.push(data);
+        at += data.length;
+      }
+      const json = Buffer.from(JSON.stringify(out).padEnd(8 * Math.ceil(JSON.stringify(out).length / 8)));
+      const length = Buffer.alloc(8);
+      length.writeBigUInt64LE(BigInt(json.length));
+      return Buffer.concat([length, json, ...parts]);
+    };
+    const intact = await NER.load({ files: lexiconFiles(withLexicon(gzipSync('北京\t1\n中国\t1\n'))) });
+    expect(Array.from(intact.lexiconFeatures('北京')).map((b) => b !== 0)).toEqual([false, true, true, false]);
+    intact.dispose();
+    for (const [blob, message] of [
+      [Buffer.from('not gzip at all'), /NER lexicon/],
+      [gzipSync('北京\n'), /NER lexicon: lexicon line 1 is not 'word<TAB>class'/],
+      [gzipSync('北京\t8\n'), /NER lexicon: lexicon line 1 has class 8, the config names 8/],
+      [gzipSync('北京\t1\n北京\t2\n'), /NER lexicon: the lexicon lists a word twice/],
+    ]) await expect(NER.load({ files: lexiconFiles(withLexicon(blob)) })).rejects.toThrow(message);
+    // A lexicon config with weights that have no lexicon at all.
+    await expect(NER.load({ files: lexiconFiles(readFileSync(new URL('model.safetensors', tiny))) })).rejects.toThrow(/lexicon/);
+  });
 
   it('reports offsets as JS string indices around emoji (surrogate pairs)', async () => {
     const ner = await NER.load({ files: files() });
