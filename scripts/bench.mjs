@@ -1,4 +1,5 @@
-// `npm run bench`: attnkit WASM vs onnxruntime-web in one process, single thread, medians of ≥ 5 runs.
+// `npm run bench`: attnkit WASM vs onnxruntime-web in one process, single thread, medians of ≥ 5 runs; the
+// `threads` section runs attnkit and onnxruntime at 1 and 2 threads in child processes.
 // Prints one table per benchmark and writes everything to tests/bench/results.json.
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -10,9 +11,10 @@ import { benchGemm } from './bench/gemm.mjs';
 import { benchKbScale } from './bench/kb-scale.mjs';
 import { benchKbqa } from './bench/kbqa.mjs';
 import { benchNer, benchNerBatching } from './bench/ner.mjs';
+import { benchThreads, wasmSizes } from './bench/threads.mjs';
 import { benchAdaptiveSpan, benchBioHash, benchPersistentMemory, benchProductKeyMemory } from './bench/seed-systems.mjs';
 
-await init();
+await init({ threads: 1 });
 // `npm run bench` runs every section; `node scripts/bench.mjs kbqa ner` only those named.
 const wanted = process.argv.slice(2);
 const run = (name) => wanted.length === 0 || wanted.includes(name);
@@ -33,6 +35,9 @@ const benches = {
   persistentMemory: () => benchPersistentMemory(),
   productKeyMemory: () => benchProductKeyMemory(),
   bioHash: () => benchBioHash(),
+  // After ner: its child processes read the ONNX export the ner section writes.
+  threads: () => benchThreads(),
+  wasmSizes: () => wasmSizes(),
 };
 const sections = {};
 for (const [name, bench] of Object.entries(benches)) if (run(name)) sections[name] = await bench();

@@ -12,7 +12,9 @@ build_wasm() {
   [ -f build/wasm/build.ninja ] || emcmake cmake -S . -B build/wasm -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
   cmake --build build/wasm
   npx tsc -p wasm/tsconfig.json
-  cp wasm/ts/attnkit.d.mts dist/
+  cp wasm/ts/attnkit.d.mts wasm/ts/attnkit-threads.d.mts dist/
+  # Node reads .js files in this "type": "module" package as ESM; Emscripten's pthread worker is CommonJS.
+  cp dist/attnkit-threads.worker.js dist/attnkit-threads.worker.cjs
   # The bundled default models ship inside the package: dist/models/NAME/{config.json,model.safetensors,vocab.txt}
   # (BioHash: config.json and model.safetensors)
   # and, for KBQA, the knowledge base as its prebuilt index kb.attnkit (KBQA.load opens it by default; the

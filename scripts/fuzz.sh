@@ -11,9 +11,12 @@ for target in build/fuzz/*_fuzz; do
   name=${name%_deserialize}  # trie_deserialize_fuzz reads tests/fuzz/corpus/trie
   work=$(mktemp -d)
   echo "fuzz: $(basename "$target") for ${FUZZ_SECONDS:-20}s"
+  # The fuzzer's own status decides (`|| true` after a pipe would reset PIPESTATUS and hide a crash).
+  status=0
   "$target" -max_total_time="${FUZZ_SECONDS:-20}" -print_final_stats=1 -artifact_prefix=build/fuzz/crashes/ \
-    "$work" "tests/fuzz/corpus/$name" 2>&1 | grep -E "stat::number_of_executed_units|ERROR|SUMMARY" || true
-  status=${PIPESTATUS[0]}
+    "$work" "tests/fuzz/corpus/$name" >"$work.log" 2>&1 || status=$?
+  grep -E "stat::number_of_executed_units|ERROR|SUMMARY" "$work.log" || true
+  rm -f "$work.log"
   rm -rf "$work"
   [ "$status" -eq 0 ] || { echo "fuzz: $(basename "$target") failed (status $status)"; exit 1; }
 done

@@ -34,21 +34,23 @@ export function randomFloats(count, seed = 1) {
 }
 
 /**
- * Medians of two contenders timed alternately (a, b, a, b, …) after both are warmed up, so drift in the
- * machine's speed (shared hosts) hits both alike. Returns [medianMsA, medianMsB].
+ * Medians of several contenders timed in turn (a, b, c, a, b, c, …) after all are warmed up, so drift in the
+ * machine's speed (shared hosts) hits them alike. Returns their medians in order.
  */
-export async function compareMs(fnA, fnB, { runs = 9, warmupMs = 1500 } = {}) {
-  await medianMs(fnA, { runs: 1, warmupMs });
-  await medianMs(fnB, { runs: 1, warmupMs });
-  const a = [];
-  const b = [];
+export async function compareManyMs(fns, { runs = 9, warmupMs = 1500 } = {}) {
+  for (const fn of fns) await medianMs(fn, { runs: 1, warmupMs });
+  const times = fns.map(() => []);
   for (let i = 0; i < runs; ++i) {
-    let start = performance.now();
-    await fnA();
-    a.push(performance.now() - start);
-    start = performance.now();
-    await fnB();
-    b.push(performance.now() - start);
+    for (const [f, fn] of fns.entries()) {
+      const start = performance.now();
+      await fn();
+      times[f].push(performance.now() - start);
+    }
   }
-  return [median(a), median(b)];
+  return times.map(median);
+}
+
+/** compareManyMs of two: [medianMsA, medianMsB]. */
+export function compareMs(fnA, fnB, options) {
+  return compareManyMs([fnA, fnB], options);
 }

@@ -49,9 +49,11 @@ function tensor(name, dims, data) {
 
 /**
  * Builds a model: nodes = [{ op, inputs, outputs, attrs }], inputs/outputs = [[name, dims]],
- * initializers = [[name, dims, Float32Array]]. Returns the serialised bytes.
+ * initializers = [[name, dims, Float32Array]]; a node's `domain` (e.g. 'com.microsoft' for onnxruntime's
+ * contrib ops) is imported at version 1. Returns the serialised bytes.
  */
 export function onnxModel({ nodes, inputs, outputs, initializers = [], opset = 17 }) {
+  const domains = [...new Set(nodes.map((node) => node.domain).filter(Boolean))];
   const graph = [
     ...nodes.flatMap((node, i) => bytesField(1, [
       ...node.inputs.flatMap((n) => stringField(1, n)),
@@ -59,6 +61,7 @@ export function onnxModel({ nodes, inputs, outputs, initializers = [], opset = 1
       ...stringField(3, `n${i}`),
       ...stringField(4, node.op),
       ...Object.entries(node.attrs ?? {}).flatMap(([k, v]) => bytesField(5, attribute(k, v))),
+      ...(node.domain ? stringField(7, node.domain) : []),
     ])),
     ...stringField(2, 'attnkit_bench'),
     ...initializers.flatMap(([name, dims, data]) => bytesField(5, tensor(name, dims, data))),
@@ -70,6 +73,7 @@ export function onnxModel({ nodes, inputs, outputs, initializers = [], opset = 1
     ...stringField(2, 'attnkit'),
     ...bytesField(7, graph),
     ...bytesField(8, [...stringField(1, ''), ...intField(2, opset)]),
+    ...domains.flatMap((domain) => bytesField(8, [...stringField(1, domain), ...intField(2, 1)])),
   ];
   return Uint8Array.from(model);
 }

@@ -60,11 +60,17 @@ export interface AnswerRecord { subject: string; predicate: string; object: stri
 
 export interface AttnkitWasmModule {
   HEAPU8: Uint8Array;
+  /** The threaded module only: its shared memory (HEAPU8 may be a stale view after another thread grew it). */
+  wasmMemory?: WebAssembly.Memory;
+  /** The threaded module only: Emscripten's pthread workers (Node: unref'd so they never keep a process alive). */
+  PThread?: { unusedWorkers: { unref?(): void; terminate(): void }[]; runningWorkers: { unref?(): void; terminate(): void }[]; terminateAllThreads(): void };
   _malloc(bytes: number): number;
   _free(address: number): void;
   lastError(): string;
   lastErrorCode(): string;
   heapBytesInUse(): number;
+  setThreads(threads: number): number;
+  threadCount(): number;
 
   gemm(args: GemmArgs): number;
   softmax(args: SoftmaxArgs): number;
@@ -172,6 +178,10 @@ export interface AttnkitModuleOptions {
     imports: WebAssembly.Imports,
     receive: (instance: WebAssembly.Instance, module?: WebAssembly.Module) => void,
   ) => object | false;
+  /** attnkit-threads.mjs only: pthread workers started with the module (PTHREAD_POOL_SIZE). */
+  attnkitWorkers?: number;
+  /** Where the module's companion files are (the threaded build's worker script). */
+  locateFile?: (path: string, scriptDirectory: string) => string;
 }
 
 declare function createAttnkitModule(options?: AttnkitModuleOptions): Promise<AttnkitWasmModule>;

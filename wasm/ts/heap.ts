@@ -31,7 +31,7 @@ export class HeapScope {
   /** Copies `values` in and returns the binding's view of them (address 0 for an empty array). */
   view(values: Typed): View {
     const address = this.alloc(values.byteLength);
-    if (address !== 0) this.mod.HEAPU8.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), address);
+    if (address !== 0) heapU8(this.mod).set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), address);
     return { address, count: values.length };
   }
 
@@ -41,7 +41,7 @@ export class HeapScope {
    */
   adopted(bytes: Uint8Array): View {
     const address = this.reserve(bytes.byteLength);
-    if (address !== 0) this.mod.HEAPU8.set(bytes, address);
+    if (address !== 0) heapU8(this.mod).set(bytes, address);
     return { address, count: bytes.length };
   }
 
@@ -53,7 +53,7 @@ export class HeapScope {
   /** Copies an output view out into a new array of the given type. */
   take<T extends Typed>(type: TypedConstructor<T>, view: View): T {
     // slice() allocates without zero-filling: measured the cheapest way to a fresh copy in V8.
-    return new type(this.mod.HEAPU8.buffer as ArrayBuffer, view.address, view.count).slice() as T;
+    return new type(heapU8(this.mod).buffer as ArrayBuffer, view.address, view.count).slice() as T;
   }
 
   /** Turns a non-zero status from a binding into the C++ error. */
@@ -73,6 +73,15 @@ export class HeapScope {
   }
 }
 
+/**
+ * The module's memory as bytes. In the threaded module a worker thread may grow the shared memory, which
+ * leaves HEAPU8 a view of the old, shorter buffer until this thread calls into Emscripten's JS again.
+ */
+export function heapU8(mod: AttnkitWasmModule): Uint8Array {
+  const memory = mod.wasmMemory;
+  return memory && mod.HEAPU8.buffer !== memory.buffer ? new Uint8Array(memory.buffer) : mod.HEAPU8;
+}
+
 /** The error the module recorded for its last failed call. */
 export function moduleError(mod: AttnkitWasmModule): AttnkitError {
   return new AttnkitError(mod.lastError(), errorCode(mod.lastErrorCode()));
@@ -81,7 +90,7 @@ export function moduleError(mod: AttnkitWasmModule): AttnkitError {
 /** Bytes a binding malloc'ed for JavaScript ({ address, count }; address 0 = failed): copied out, then freed. */
 export function takeBytes(mod: AttnkitWasmModule, made: { address: number; count: number }): Uint8Array {
   if (made.address === 0) throw moduleError(mod);
-  const bytes = mod.HEAPU8.slice(made.address, made.address + made.count);
+  const bytes = heapU8(mod).slice(made.address, made.address + made.count);
   mod._free(made.address);
   return bytes;
 }

@@ -1,5 +1,5 @@
 // attnkit's public API.
-export { init, type Attnkit, type InitOptions } from './loader.js';
+export { init, threadsAvailable, type Attnkit, type InitOptions } from './loader.js';
 export { AttnkitError, type AttnkitErrorCode } from './errors.js';
 export { gemm, softmax, layerNorm, type GemmShape, type RowsShape, type LayerNormOptions } from './kernels.js';
 export {

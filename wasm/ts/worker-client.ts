@@ -78,9 +78,11 @@ export class AttnkitWorker {
    * Loads the WebAssembly module in the worker (the load calls do it too). Resolves to the worker script's
    * own URL, as the browser loaded it (after any bundler's rewriting): a page that keeps itself offline
    * should cache it, since WebKit does not always route a worker's script load through the service worker.
+   * `threads` as in init(); by default the worker uses threads when the page is cross-origin isolated.
+   * Resolves also to the thread count the worker's module runs on.
    */
-  init(): Promise<Timed<{ scriptUrl: string }>> {
-    return this.call('init', []);
+  init(options: { threads?: number } = {}): Promise<Timed<{ scriptUrl: string; threads: number }>> {
+    return this.call('init', [options]);
   }
 
   /** NER.load in the worker; same sources as NER.load, with progress reported here. */

@@ -8,7 +8,7 @@ export type WorkerModelSource = Omit<ModelSource, 'onProgress'>;
 export type WorkerKbqaOptions = Omit<KbqaLoadOptions, 'onProgress'>;
 
 export type Request =
-  | { id: number; method: 'init'; args: [] }
+  | { id: number; method: 'init'; args: [{ threads?: number }] }
   | { id: number; method: 'nerLoad'; args: [WorkerModelSource] }
   | { id: number; method: 'nerExtract'; args: [string, ExtractOptions | undefined] }
   | { id: number; method: 'nerExtractMany'; args: [string[], ExtractOptions | undefined] }

@@ -26,8 +26,10 @@ async function handle(request: Request): Promise<unknown> {
   const progress = (loaded: number, total: number) => scope.postMessage({ id: request.id, progress: [loaded, total] });
   switch (request.method) {
     case 'init':
-      await init();
-      return { scriptUrl: (globalThis as unknown as { location: { href: string } }).location.href };
+      return {
+        scriptUrl: (globalThis as unknown as { location: { href: string } }).location.href,
+        threads: (await init(request.args[0] ?? {})).threads,
+      };
     case 'nerLoad':
       ner?.dispose();
       ner = undefined;

@@ -28,7 +28,8 @@ std::unique_ptr<hashing::BioHash> load_biohash(const BioHashFiles& files) {
   require_data(where, "weights", files.weights);
   const nlohmann::json config = nlohmann::json::parse(text_of(files.config), nullptr, false);
   if (config.is_discarded() || !config.is_object()) fail_file(where, ": config.json is not a JSON object");
-  if (config.value("type", std::string()) != "biohash")
+  const auto type = config.find("type");
+  if (type == config.end() || !type->is_string() || type->get<std::string>() != "biohash")
     fail_file(where, ": config.json's \"type\" must be \"biohash\" (is this another kind of model directory?)");
   hashing::BioHashShape shape;
   shape.buckets = config_size(config, "buckets");

@@ -23,6 +23,7 @@
 
 #include "attnkit/attention/attention_extras.hpp"
 #include "attnkit/attention/attention_shape.hpp"
+#include "attnkit/core/thread_pool.hpp"
 #include "attnkit/kernels/gemm.hpp"
 
 namespace attnkit::attention {
@@ -75,78 +76,108 @@ class SpanRamp {
   std::vector<float> log_mask_;
 };
 
+// Scratch of one thread's work unit: the score block, the output accumulator and the packed operands.
+struct TileBuffers {
+  std::vector<float> scores, acc, scaled_q;
+  kernels::GemmScratch scratch;
+  kernels::PackedB packed_k, packed_v, memory_k, memory_v;
+};
+
+// Query tiles [tile_begin, tile_end) of one (batch b, head h), each tile_rows tall.
 template <typename Policy>
-void tiled_attention(const float* q, const float* k, const float* v, float* out, const AttentionShape& shape,
-                     const AttentionMask& mask, Policy& policy, const AttentionExtras& extras = {}) {
+void attend_tiles(const float* q, const float* k, const float* v, float* out, const AttentionShape& shape,
+                  const AttentionMask& mask, Policy& policy, const AttentionExtras& extras, std::size_t b,
+                  std::size_t h, std::size_t tile_begin, std::size_t tile_end, TileBuffers& buffers) {
   const std::size_t d = shape.head_dim, dv = shape.value_dim;
   const std::size_t memory = extras.persistent.count;
   const AdaptiveSpan& span = extras.span;
-  std::vector<float> scores(kQueryTile * std::max(span.size != nullptr ? kMaxKeyTile : kKeyTile, memory));
-  std::vector<float> acc(kQueryTile * dv);
-  std::vector<float> scaled_q(kQueryTile * d);
+  auto& [scores, acc, scaled_q, scratch, packed_k, packed_v, memory_k, memory_v] = buffers;
+  scores.resize(kQueryTile * std::max(span.size != nullptr ? kMaxKeyTile : kKeyTile, memory));
+  acc.resize(kQueryTile * dv);
+  scaled_q.resize(kQueryTile * d);
   std::size_t row_first[kQueryTile], row_end[kQueryTile], row_position[kQueryTile];
-  kernels::GemmScratch scratch;
-  kernels::PackedB packed_k, packed_v, memory_k, memory_v;
   const std::size_t panel = kernels::packed_panel_width();
 
-  for (std::size_t h = 0; h < shape.heads; ++h) {
-    if (memory > 0) {
-      kernels::pack_b(extras.persistent.keys + h * memory * d, memory, d, kernels::BLayout::kTransposed, memory_k);
-      kernels::pack_b(extras.persistent.values + h * memory * dv, dv, memory, kernels::BLayout::kRowMajor, memory_v);
+  if (memory > 0) {
+    kernels::pack_b(extras.persistent.keys + h * memory * d, memory, d, kernels::BLayout::kTransposed, memory_k);
+    kernels::pack_b(extras.persistent.values + h * memory * dv, dv, memory, kernels::BLayout::kRowMajor, memory_v);
+  }
+  const std::size_t tile_rows = query_tile_rows(span, h);
+  const std::size_t key_tile = key_tile_cols(span, h, tile_rows, panel);
+  const SpanRamp ramp = span.size != nullptr ? SpanRamp(span.size[h], span.ramp) : SpanRamp(0.0f, 0.0f);
+  const auto [qh, kh, vh, oh] = head_tensors(q, k, v, out, shape, b, h);
+  kernels::pack_b(kh, shape.key_len, d, kernels::BLayout::kTransposed, packed_k);  // op(B) = Kᵀ
+  kernels::pack_b(vh, dv, shape.key_len, kernels::BLayout::kRowMajor, packed_v);
+  for (std::size_t q0 = tile_begin * tile_rows; q0 < std::min(shape.query_len, tile_end * tile_rows);
+       q0 += tile_rows) {
+    const std::size_t rows = std::min(tile_rows, shape.query_len - q0);
+    std::size_t tile_first = shape.key_len, tile_last = 0;
+    for (std::size_t r = 0; r < rows; ++r) {
+      row_end[r] = visible_key_end(shape, mask, b, q0 + r);
+      row_position[r] = q0 + r + shape.key_len - shape.query_len;  // a span is causal: query_len ≤ key_len
+      row_first[r] =
+          span.size != nullptr ? std::min(span_first_key(span.size[h], span.ramp, row_position[r]), row_end[r]) : 0;
+      if (row_first[r] < row_end[r]) tile_first = std::min(tile_first, row_first[r]);
+      tile_last = std::max(tile_last, row_end[r]);
+      const float lambda = policy.begin_row(r, row_end[r] - row_first[r] + memory);
+      for (std::size_t c = 0; c < d; ++c) scaled_q[r * d + c] = qh[(q0 + r) * d + c] * lambda;
     }
-    const std::size_t tile_rows = query_tile_rows(span, h);
-    const std::size_t key_tile = key_tile_cols(span, h, tile_rows, panel);
-    const SpanRamp ramp = span.size != nullptr ? SpanRamp(span.size[h], span.ramp) : SpanRamp(0.0f, 0.0f);
-    for (std::size_t b = 0; b < shape.batch; ++b) {
-      const auto [qh, kh, vh, oh] = head_tensors(q, k, v, out, shape, b, h);
-      kernels::pack_b(kh, shape.key_len, d, kernels::BLayout::kTransposed, packed_k);  // op(B) = Kᵀ
-      kernels::pack_b(vh, dv, shape.key_len, kernels::BLayout::kRowMajor, packed_v);
-      for (std::size_t q0 = 0; q0 < shape.query_len; q0 += tile_rows) {
-        const std::size_t rows = std::min(tile_rows, shape.query_len - q0);
-        std::size_t tile_first = shape.key_len, tile_end = 0;
-        for (std::size_t r = 0; r < rows; ++r) {
-          row_end[r] = visible_key_end(shape, mask, b, q0 + r);
-          row_position[r] = q0 + r + shape.key_len - shape.query_len;  // a span is causal: query_len ≤ key_len
-          row_first[r] = span.size != nullptr
-                             ? std::min(span_first_key(span.size[h], span.ramp, row_position[r]), row_end[r])
-                             : 0;
-          if (row_first[r] < row_end[r]) tile_first = std::min(tile_first, row_first[r]);
-          tile_end = std::max(tile_end, row_end[r]);
-          const float lambda = policy.begin_row(r, row_end[r] - row_first[r] + memory);
-          for (std::size_t c = 0; c < d; ++c) scaled_q[r * d + c] = qh[(q0 + r) * d + c] * lambda;
-        }
-        std::fill(acc.begin(), acc.begin() + rows * dv, 0.0f);
-        if (memory > 0) {
-          kernels::gemm_packed_b(scaled_q.data(), d, rows, memory_k, 0, memory, 0, d, scores.data(), memory, false,
-                                 scratch);
-          for (std::size_t r = 0; r < rows; ++r)
-            policy.weigh(r, scores.data() + r * memory, memory, 0, memory, acc.data() + r * dv, dv);
-          kernels::gemm_packed_b(scores.data(), memory, rows, memory_v, 0, dv, 0, memory, acc.data(), dv, true,
-                                 scratch);
-        }
-        // Packed key panels start at multiples of the panel width; keys before tile_first are masked.
-        for (std::size_t k0 = tile_first < tile_end ? tile_first / panel * panel : tile_end; k0 < tile_end;
-             k0 += key_tile) {
-          const std::size_t cols = std::min(key_tile, tile_end - k0);
-          kernels::gemm_packed_b(scaled_q.data(), d, rows, packed_k, k0, cols, 0, d, scores.data(), cols, false,
-                                 scratch);
-          for (std::size_t r = 0; r < rows; ++r) {
-            const std::size_t lo = std::clamp(row_first[r], k0, k0 + cols) - k0;
-            const std::size_t hi = std::clamp(row_end[r], k0 + lo, k0 + cols) - k0;
-            float* row_scores = scores.data() + r * cols;
-            if (span.size != nullptr && lo < hi)
-              ramp.apply(row_scores, k0, lo, hi, row_position[r]);
-            policy.weigh(r, row_scores, cols, lo, hi, acc.data() + r * dv, dv);
-          }
-          kernels::gemm_packed_b(scores.data(), cols, rows, packed_v, 0, dv, k0, cols, acc.data(), dv, true, scratch);
-        }
-        for (std::size_t r = 0; r < rows; ++r) {
-          policy.finish_row(r, acc.data() + r * dv, dv);
-          std::copy(acc.begin() + r * dv, acc.begin() + (r + 1) * dv, oh + (q0 + r) * dv);
-        }
+    std::fill(acc.begin(), acc.begin() + rows * dv, 0.0f);
+    if (memory > 0) {
+      kernels::gemm_packed_b(scaled_q.data(), d, rows, memory_k, 0, memory, 0, d, scores.data(), memory, false,
+                             scratch);
+      for (std::size_t r = 0; r < rows; ++r)
+        policy.weigh(r, scores.data() + r * memory, memory, 0, memory, acc.data() + r * dv, dv);
+      kernels::gemm_packed_b(scores.data(), memory, rows, memory_v, 0, dv, 0, memory, acc.data(), dv, true,
+                             scratch);
+    }
+    // Packed key panels start at multiples of the panel width; keys before tile_first are masked.
+    for (std::size_t k0 = tile_first < tile_last ? tile_first / panel * panel : tile_last; k0 < tile_last;
+         k0 += key_tile) {
+      const std::size_t cols = std::min(key_tile, tile_last - k0);
+      kernels::gemm_packed_b(scaled_q.data(), d, rows, packed_k, k0, cols, 0, d, scores.data(), cols, false,
+                             scratch);
+      for (std::size_t r = 0; r < rows; ++r) {
+        const std::size_t lo = std::clamp(row_first[r], k0, k0 + cols) - k0;
+        const std::size_t hi = std::clamp(row_end[r], k0 + lo, k0 + cols) - k0;
+        float* row_scores = scores.data() + r * cols;
+        if (span.size != nullptr && lo < hi) ramp.apply(row_scores, k0, lo, hi, row_position[r]);
+        policy.weigh(r, row_scores, cols, lo, hi, acc.data() + r * dv, dv);
       }
+      kernels::gemm_packed_b(scores.data(), cols, rows, packed_v, 0, dv, k0, cols, acc.data(), dv, true, scratch);
+    }
+    for (std::size_t r = 0; r < rows; ++r) {
+      policy.finish_row(r, acc.data() + r * dv, dv);
+      std::copy(acc.begin() + r * dv, acc.begin() + (r + 1) * dv, oh + (q0 + r) * dv);
     }
   }
+}
+
+// Work units are (head, batch, group of query tiles). With threads, a few heads are split further into
+// groups of whole tiles, so every thread has work; tiles start at the same rows as in one thread, so each
+// output row is computed by exactly the same operations whatever the thread count (bit-identical).
+template <typename Policy>
+void tiled_attention(const float* q, const float* k, const float* v, float* out, const AttentionShape& shape,
+                     const AttentionMask& mask, Policy& policy, const AttentionExtras& extras = {}) {
+  const std::size_t pairs = shape.heads * shape.batch, threads = thread_count();
+  const std::size_t most_tiles = (shape.query_len + 15) / 16;  // the shortest tile is 16 rows
+  const std::size_t groups =
+      threads > 1 && pairs < 2 * threads ? std::min((2 * threads + pairs - 1) / pairs, most_tiles) : 1;
+  if (threads == 1 || pairs * groups == 1) {
+    TileBuffers buffers;
+    for (std::size_t h = 0; h < shape.heads; ++h)
+      for (std::size_t b = 0; b < shape.batch; ++b)
+        attend_tiles(q, k, v, out, shape, mask, policy, extras, b, h, 0, most_tiles, buffers);
+    return;
+  }
+  parallel_for(pairs * groups, [&](std::size_t unit) {
+    const std::size_t h = unit / (shape.batch * groups), b = unit / groups % shape.batch, g = unit % groups;
+    const std::size_t tiles = (shape.query_len + query_tile_rows(extras.span, h) - 1) / query_tile_rows(extras.span, h);
+    thread_local TileBuffers buffers;
+    Policy local = policy;  // per-row state (running max and sum) is per unit
+    attend_tiles(q, k, v, out, shape, mask, local, extras, b, h, g * tiles / groups, (g + 1) * tiles / groups,
+                 buffers);
+  });
 }
 
 }  // namespace attnkit::attention

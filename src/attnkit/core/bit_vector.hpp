@@ -74,6 +74,10 @@ class UnaryCounts {
   static UnaryCounts read(ByteReader& in) {
     UnaryCounts counts;
     counts.bits_ = BitVector::read(in);
+    // Ones after the last zero would count in total() but belong to no item: a file could then claim more
+    // children or values than any walk reaches.
+    const std::size_t n = counts.bits_.size();
+    if (n > 0 && counts.bits_[n - 1]) fail_file(in.where(), ": invalid unary counts (the bits must end with a zero)");
     return counts;
   }
 

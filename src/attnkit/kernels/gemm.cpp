@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "attnkit/core/simd.hpp"
+#include "attnkit/core/thread_pool.hpp"
 
 namespace attnkit::kernels {
 namespace {
@@ -137,19 +138,39 @@ void gemm(const float* a, const float* b, float* c, std::size_t m, std::size_t n
   gemm(a, b, c, m, n, k, b_layout, accumulate, scratch);
 }
 
+namespace {
+
 // B is packed one kColBlock × kDepthBlock block at a time, right before the packed product uses it, so the
 // block is still in cache (packing B over its full depth first measured ~10% slower at 128×768×3072 and
-// needs 2048·k floats); gemm_packed_b does the row and panel blocking.
-void gemm(const float* a, const float* b, float* c, std::size_t m, std::size_t n, std::size_t k,
-          BLayout b_layout, bool accumulate, GemmScratch& scratch) {
-  for (std::size_t col0 = 0; col0 < n; col0 += kColBlock) {
-    const std::size_t cols = std::min(kColBlock, n - col0);
+// needs 2048·k floats); gemm_packed_b does the row and panel blocking. Columns [col_begin, col_end) only.
+void gemm_columns(const float* a, const float* b, float* c, std::size_t m, std::size_t n, std::size_t k,
+                  BLayout b_layout, bool accumulate, std::size_t col_begin, std::size_t col_end,
+                  GemmScratch& scratch) {
+  for (std::size_t col0 = col_begin; col0 < col_end; col0 += kColBlock) {
+    const std::size_t cols = std::min(kColBlock, col_end - col0);
     for (std::size_t d0 = 0; d0 < k; d0 += kDepthBlock) {
       const std::size_t depth = std::min(kDepthBlock, k - d0);
       pack_b_block(b, n, k, b_layout, col0, cols, d0, depth, scratch.packed_b);
       gemm_packed_b(a + d0, k, m, scratch.packed_b, 0, cols, 0, depth, c + col0, n, accumulate || d0 > 0, scratch);
     }
   }
+}
+
+}  // namespace
+
+// With threads, the columns are split into one range per thread (whole panels): every element of C is still
+// summed over the same depth blocks in the same order, so the result is bit-identical to one thread's.
+// Products under kParallelMacs run on the caller: waking the workers costs more than they save.
+void gemm(const float* a, const float* b, float* c, std::size_t m, std::size_t n, std::size_t k,
+          BLayout b_layout, bool accumulate, GemmScratch& scratch) {
+  constexpr double kParallelMacs = 1 << 18;
+  const std::size_t threads = thread_count();
+  if (threads == 1 || static_cast<double>(m) * n * k < kParallelMacs || n < 2 * kPanelCols)
+    return gemm_columns(a, b, c, m, n, k, b_layout, accumulate, 0, n, scratch);
+  parallel_ranges(n, kPanelCols, threads, [&](std::size_t begin, std::size_t end) {
+    thread_local GemmScratch worker_scratch;
+    gemm_columns(a, b, c, m, n, k, b_layout, accumulate, begin, end, worker_scratch);
+  });
 }
 
 }  // namespace attnkit::kernels

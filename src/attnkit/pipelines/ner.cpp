@@ -1,9 +1,12 @@
 #include "attnkit/pipelines/ner.hpp"
 
+#include "attnkit/core/thread_pool.hpp"
+
 #include <algorithm>
 #include <cmath>
 
 #include "attnkit/core/error.hpp"
+#include "attnkit/core/thread_pool.hpp"
 #include "attnkit/pipelines/model_checks.hpp"
 #include "attnkit/text/unicode.hpp"
 
@@ -113,15 +116,20 @@ std::vector<std::vector<Entity>> Ner::extract_many(const std::vector<std::string
       batch.push_back(std::move(ids));
     }
     const std::vector<float> hidden = encoder_.forward_batch(batch, batch_bits);
-    std::size_t row0 = 0;
+    // The span head of each window is independent (O(n²) scores each): one window per thread; entities are
+    // then collected in window order, as with one thread.
+    std::vector<std::size_t> row0(batch.size() + 1, 0);
+    for (std::size_t b = 0; b < batch.size(); ++b) row0[b + 1] = row0[b] + batch[b].size();
+    std::vector<std::vector<float>> logits(batch.size());
+    parallel_for(batch.size(), [&](std::size_t b) {
+      const std::vector<float> window_hidden(hidden.begin() + static_cast<std::ptrdiff_t>(row0[b] * h),
+                                             hidden.begin() + static_cast<std::ptrdiff_t>(row0[b + 1] * h));
+      logits[b] = head_.forward(window_hidden, batch[b].size(), has_lexicon() ? batch_bits[b].data() : nullptr);
+    });
     for (std::size_t b = 0; b < batch.size(); ++b) {
-      const std::size_t n = batch[b].size();
-      const std::vector<float> window_hidden(hidden.begin() + static_cast<std::ptrdiff_t>(row0 * h),
-                                             hidden.begin() + static_cast<std::ptrdiff_t>((row0 + n) * h));
       const Window& w = windows[begin + b];
-      entities_of(w, tokens[w.text], head_.forward(window_hidden, n, has_lexicon() ? batch_bits[b].data() : nullptr),
-                  out[w.text]);
-      row0 += n;
+      entities_of(w, tokens[w.text], logits[b], out[w.text]);
+      std::vector<float>().swap(logits[b]);
     }
     begin = end;
   }
