@@ -13,20 +13,28 @@ if ('serviceWorker' in navigator) navigator.serviceWorker.register('./sw.js').ca
 
 // The service worker keeps what the page loads, but WebKit does not always send a worker's own script through
 // it: the worker's script URL is handed to the service worker to keep as well.
-function keepOffline(worker) {
+function keepOffline(worker, started) {
   if (!('serviceWorker' in navigator)) return;
-  Promise.all([worker.init(), navigator.serviceWorker.ready])
+  Promise.all([started, navigator.serviceWorker.ready])
     .then(([{ result }, registration]) => registration.active?.postMessage({ keep: [result.scriptUrl] }))
     .catch(() => {});  // offline support is a bonus: the page works without it
 }
 
 try {
-  const kit = await init();
+  // This thread only runs microsecond-sized work (the lab, similar entries): one thread. The worker's module
+  // uses threads when the page is cross-origin isolated (the demo server sends COOP/COEP).
+  const kit = await init({ threads: 1 });
   $('status').textContent = `Ready: WebAssembly SIMD module loaded (${(kit.memoryBytes() / 2 ** 20).toFixed(0)} MiB memory).`;
   startAttentionLab();
   const similar = startSimilarPanel();  // on this thread: encoding and search take microseconds
   const worker = new AttnkitWorker();
-  keepOffline(worker);
+  const started = worker.init();
+  started.then(({ result }) => {
+    $('status').dataset.workerThreads = String(result.threads);
+    $('status').textContent += ` NER and KBQA run in a worker on ${result.threads} thread${result.threads > 1 ? 's' : ''}` +
+      (result.threads > 1 ? '.' : ' (threads need a cross-origin isolated page).');
+  }).catch(() => {});
+  keepOffline(worker, started);
   // One worker runs requests in order: NER loads first (smaller), then KBQA.
   await startNerPanel(worker);
   await startKbqaPanel(worker);

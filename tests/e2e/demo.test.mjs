@@ -48,6 +48,11 @@ describe.each(ENGINES)('the demo page in %s', (engine) => {
     expect(await page.evaluate(() => document.querySelectorAll('#ner-highlighted .entity').length)).toBeGreaterThanOrEqual(2);
     await page.click('#ner-examples button:nth-child(4)');
     await page.waitFor(() => [...document.querySelectorAll('#ner-table tbody tr')].some((r) => r.cells[0].textContent === '李克强'));
+    // The worker's module runs on threads (the demo server sends COOP/COEP), except in WebKitGTK (see threads.test).
+    await page.waitFor(() => document.getElementById('status').dataset.workerThreads !== undefined);
+    const { workerThreads, cores } = await page.evaluate(() => ({
+      workerThreads: Number(document.getElementById('status').dataset.workerThreads), cores: navigator.hardwareConcurrency }));
+    expect(workerThreads).toBe(engine === 'webkit' ? 1 : Math.min(4, cores));
     // KBQA: the default question's answer is the object of the gold triple.
     expect(await page.text('#kbqa-triple')).toBe('龙晶（游戏） ||| 繁体 ||| 龍晶');
     expect(await page.text('#kbqa-answer')).toBe('龍晶');

@@ -59,7 +59,11 @@ async function readPackagedWasmInNode(url: URL): Promise<Uint8Array> {
   return fs.readFile(url);
 }
 
-/** Whether the threaded build can run here: shared WebAssembly memory, and in browsers cross-origin isolation. */
+/**
+ * Whether the threaded build can run here: shared WebAssembly memory, and in browsers cross-origin isolation.
+ * Also the SharedArrayBuffer global, which Emscripten's pthread runtime uses (WebKitGTK 2.50 shares
+ * WebAssembly memory on an isolated page but defines no such global).
+ */
 export function threadsAvailable(): boolean {
   if (typeof SharedArrayBuffer !== 'function') return false;
   if (!isNode() && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== true) return false;
