@@ -54,3 +54,18 @@ export async function compareManyMs(fns, { runs = 9, warmupMs = 1500 } = {}) {
 export function compareMs(fnA, fnB, options) {
   return compareManyMs([fnA, fnB], options);
 }
+
+/**
+ * Medians of several contenders, each timed in a block of its own after the machine has been idle for
+ * `idleMs`. For multi-threaded contenders in one process: onnxruntime's pool keeps spinning on its cores for a
+ * while after each run, so an interleaved attnkit run would find them busy (on 2 cores, a 512³ GEMM on 2 threads
+ * measured 6.0 ms interleaved with onnxruntime runs and 3.4 ms after 1 s idle).
+ */
+export async function compareInBlocksMs(fns, { runs = 9, warmupMs = 1500, idleMs = 500 } = {}) {
+  const medians = [];
+  for (const fn of fns) {
+    await new Promise((resolve) => setTimeout(resolve, idleMs));
+    medians.push(await medianMs(fn, { runs, warmupMs }));
+  }
+  return medians;
+}

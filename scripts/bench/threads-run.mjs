@@ -5,7 +5,7 @@
 //   node scripts/bench/threads-run.mjs T
 import { readFileSync } from 'node:fs';
 import { attention, gemm, init, NER } from '../../dist/index.js';
-import { compareManyMs, randomFloats } from './harness.mjs';
+import { compareInBlocksMs, compareManyMs, randomFloats } from './harness.mjs';
 import { onnxModel } from './onnx-graph.mjs';
 import { ort, ortSession, ortTensor } from './ort.mjs';
 
@@ -17,14 +17,15 @@ const HEAD_DIM = 64;
 const HIDDEN = HEADS * HEAD_DIM;
 const root = new URL('../../', import.meta.url);
 
-// Times attnkit on all threads, attnkit on one (threaded build only) and the other contenders, side by side.
+// Times attnkit on all threads, attnkit on one (threaded build only) and the other contenders: alternately at
+// one thread; in blocks after an idle pause at more (see compareInBlocksMs: onnxruntime's threads spin on).
 async function timed(ours, others, runs) {
   const oneThread = async () => {
     attnkit.setThreads(1);
     try { await ours(); } finally { attnkit.setThreads(threads); }
   };
   const fns = threads > 1 ? [ours, oneThread, ...others] : [ours, ...others];
-  const ms = await compareManyMs(fns, { runs });
+  const ms = await (threads > 1 ? compareInBlocksMs : compareManyMs)(fns, { runs });
   return threads > 1 ? { ms: ms[0], oneThreadMs: ms[1], others: ms.slice(2) } : { ms: ms[0], others: ms.slice(1) };
 }
 

@@ -106,6 +106,27 @@ TEST_F(ThreadPoolTest, ThreadedGemmIsBitIdentical) {
   }
 }
 
+TEST_F(ThreadPoolTest, ThreadedPackedProductSplitsRowsBitIdentically) {
+  const std::size_t m = 301, n = 200, k = 130;  // as the encoder's layers: weights packed once, many rows
+  const auto a = random_values(m * k, 6), b = random_values(k * n, 7);
+  kernels::PackedB packed;
+  kernels::pack_b(b.data(), n, k, kernels::BLayout::kRowMajor, packed);
+  const auto run = [&](std::size_t threads) {
+    set_thread_count(threads);
+    std::vector<float> c(m * n);
+    kernels::GemmScratch scratch;
+    kernels::gemm_packed_b(a.data(), k, m, packed, 0, n, 0, k, c.data(), n, false, scratch);
+    return c;
+  };
+  const auto one = run(1);
+  EXPECT_EQ(one, run(2));
+  EXPECT_EQ(one, run(3));
+  std::vector<float> reference(m * n);
+  set_thread_count(1);
+  kernels::gemm(a.data(), b.data(), reference.data(), m, n, k, kernels::BLayout::kRowMajor);
+  EXPECT_EQ(one, reference);
+}
+
 TEST_F(ThreadPoolTest, ThreadedAttentionIsBitIdentical) {
   using namespace attention;
   AttentionShape shape;

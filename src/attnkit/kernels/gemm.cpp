@@ -110,9 +110,24 @@ void pack_b(const float* b, std::size_t n, std::size_t k, BLayout b_layout, Pack
   pack_b_block(b, n, k, b_layout, 0, n, 0, k, out);
 }
 
-void gemm_packed_b(const float* a, std::size_t lda, std::size_t m, const PackedB& b, std::size_t col0,
-                   std::size_t cols, std::size_t d0, std::size_t depth, float* c, std::size_t ldc, bool accumulate,
-                   GemmScratch& scratch) {
+namespace {
+
+// Products under this many multiply-adds run on the caller: waking the workers costs more than they save.
+constexpr double kParallelMacs = 1 << 18;
+
+// A worker's scratch is kept between calls (thread_local) and sized for the whole product, not for the range
+// the thread happened to get: its size then does not depend on scheduling, so the heap in use after a call is
+// the same every time.
+void reserve_for_product(GemmScratch& scratch, std::size_t m, std::size_t cols, std::size_t depth) {
+  const std::size_t a_size = round_up(std::min(kRowBlock, m), kPanelRows) * std::min(kDepthBlock, depth);
+  const std::size_t b_size = round_up(std::min(kColBlock, cols), kPanelCols) * std::min(kDepthBlock, depth);
+  if (scratch.packed_a.size() < a_size) scratch.packed_a.resize(a_size);
+  if (scratch.packed_b.data.size() < b_size) scratch.packed_b.data.resize(b_size);
+}
+
+void gemm_packed_rows(const float* a, std::size_t lda, std::size_t m, const PackedB& b, std::size_t col0,
+                      std::size_t cols, std::size_t d0, std::size_t depth, float* c, std::size_t ldc, bool accumulate,
+                      GemmScratch& scratch) {
   const std::size_t a_size = round_up(std::min(kRowBlock, m), kPanelRows) * std::min(kDepthBlock, depth);
   if (scratch.packed_a.size() < a_size) scratch.packed_a.resize(a_size);
   for (std::size_t dd = 0; dd < depth; dd += kDepthBlock) {
@@ -130,6 +145,24 @@ void gemm_packed_b(const float* a, std::size_t lda, std::size_t m, const PackedB
       }
     }
   }
+}
+
+}  // namespace
+
+// With threads, the rows are split into one range per thread (whole 4-row panels): a row of C depends only on
+// its row of A, summed over the same depth blocks in the same order, so results are bit-identical.
+void gemm_packed_b(const float* a, std::size_t lda, std::size_t m, const PackedB& b, std::size_t col0,
+                   std::size_t cols, std::size_t d0, std::size_t depth, float* c, std::size_t ldc, bool accumulate,
+                   GemmScratch& scratch) {
+  const std::size_t threads = thread_count();
+  if (threads == 1 || static_cast<double>(m) * cols * depth < kParallelMacs || m < 2 * kPanelRows)
+    return gemm_packed_rows(a, lda, m, b, col0, cols, d0, depth, c, ldc, accumulate, scratch);
+  parallel_ranges(m, kPanelRows, threads, [&](std::size_t begin, std::size_t end) {
+    thread_local GemmScratch worker_scratch;
+    reserve_for_product(worker_scratch, m, 0, depth);
+    gemm_packed_rows(a + begin * lda, lda, end - begin, b, col0, cols, d0, depth, c + begin * ldc, ldc, accumulate,
+                     worker_scratch);
+  });
 }
 
 void gemm(const float* a, const float* b, float* c, std::size_t m, std::size_t n, std::size_t k,
@@ -160,15 +193,15 @@ void gemm_columns(const float* a, const float* b, float* c, std::size_t m, std::
 
 // With threads, the columns are split into one range per thread (whole panels): every element of C is still
 // summed over the same depth blocks in the same order, so the result is bit-identical to one thread's.
-// Products under kParallelMacs run on the caller: waking the workers costs more than they save.
+// Small products (kParallelMacs) run on the caller.
 void gemm(const float* a, const float* b, float* c, std::size_t m, std::size_t n, std::size_t k,
           BLayout b_layout, bool accumulate, GemmScratch& scratch) {
-  constexpr double kParallelMacs = 1 << 18;
   const std::size_t threads = thread_count();
   if (threads == 1 || static_cast<double>(m) * n * k < kParallelMacs || n < 2 * kPanelCols)
     return gemm_columns(a, b, c, m, n, k, b_layout, accumulate, 0, n, scratch);
   parallel_ranges(n, kPanelCols, threads, [&](std::size_t begin, std::size_t end) {
     thread_local GemmScratch worker_scratch;
+    reserve_for_product(worker_scratch, m, n, k);
     gemm_columns(a, b, c, m, n, k, b_layout, accumulate, begin, end, worker_scratch);
   });
 }

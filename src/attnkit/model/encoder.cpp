@@ -1,9 +1,11 @@
 #include "attnkit/model/encoder.hpp"
 
 #include <cmath>
+#include <functional>
 
 #include "attnkit/attention/softmax_attention.hpp"
 #include "attnkit/core/error.hpp"
+#include "attnkit/core/thread_pool.hpp"
 #include "attnkit/kernels/activations.hpp"
 #include "attnkit/kernels/gemm.hpp"
 #include "attnkit/kernels/layer_norm.hpp"
@@ -25,6 +27,18 @@ Linear load_linear(const SafeTensors& st, const std::string& name, std::size_t i
 Norm load_norm(const SafeTensors& st, const std::string& name, std::size_t size) {
   return {st.floats(name + ".weight", {size}), st.floats(name + ".bias", {size})};
 }
+
+namespace {
+
+// body(begin, end) over row ranges of a rows × width array: one range per thread when the array is large
+// enough to pay for waking them. Row-wise work gives the same values however the rows are grouped.
+void for_row_ranges(std::size_t rows, std::size_t width, const std::function<void(std::size_t, std::size_t)>& body) {
+  constexpr std::size_t kParallelValues = 1 << 15;
+  if (rows * width < kParallelValues) return body(0, rows);
+  parallel_ranges(rows, 1, thread_count(), body);
+}
+
+}  // namespace
 
 void apply_linear(const Linear& layer, const float* x, std::size_t rows, float* y) {
   kernels::GemmScratch scratch;
@@ -73,20 +87,21 @@ void Encoder::self_attention(const Layer& layer, std::vector<float>& x, const st
   apply_linear(layer.query, x.data(), rows, query.data());
   apply_linear(layer.key, x.data(), rows, key.data());
   apply_linear(layer.value, x.data(), rows, value.data());
-  // Per sequence: [n × h] rows → [heads × n × d], RoPE from position 0, attention over itself, and back.
-  std::vector<float> q, k, v, out;
-  std::size_t row0 = 0;
-  for (const std::size_t n : lengths) {
-    q.resize(n * h), k.resize(n * h), v.resize(n * h), out.resize(n * h);
-    to_heads(query.data() + row0 * h, n, heads, d, q.data());
-    to_heads(key.data() + row0 * h, n, heads, d, k.data());
-    to_heads(value.data() + row0 * h, n, heads, d, v.data());
+  // Per sequence: [n × h] rows → [heads × n × d], RoPE from position 0, attention over itself, and back. With
+  // threads, one sequence per thread (a batch of windows); a single sequence splits its heads instead.
+  std::vector<std::size_t> row0(lengths.size() + 1, 0);
+  for (std::size_t s = 0; s < lengths.size(); ++s) row0[s + 1] = row0[s] + lengths[s];
+  parallel_for(lengths.size(), [&](std::size_t s) {
+    const std::size_t n = lengths[s];
+    std::vector<float> q(n * h), k(n * h), v(n * h), out(n * h);
+    to_heads(query.data() + row0[s] * h, n, heads, d, q.data());
+    to_heads(key.data() + row0[s] * h, n, heads, d, k.data());
+    to_heads(value.data() + row0[s] * h, n, heads, d, v.data());
     rope_.apply(q.data(), heads * n, n, 0);
     rope_.apply(k.data(), heads * n, n, 0);
     attention::softmax_attention(q.data(), k.data(), v.data(), out.data(), {1, heads, n, n, d, d}, {}, config_.scale);
-    from_heads(out.data(), n, heads, d, attended.data() + row0 * h);
-    row0 += n;
-  }
+    from_heads(out.data(), n, heads, d, attended.data() + row0[s] * h);
+  });
   attention_output(layer, attended, x, rows);
 }
 
@@ -96,9 +111,7 @@ void Encoder::attention_output(const Layer& layer, const std::vector<float>& att
   const std::size_t h = config_.hidden_size;
   std::vector<float> out(n * h);
   apply_linear(layer.output, attended.data(), n, out.data());
-  for (std::size_t i = 0; i < n * h; ++i) x[i] += out[i];
-  kernels::layer_norm(x.data(), layer.attention_norm.gamma.data(), layer.attention_norm.beta.data(), x.data(), n, h,
-                      static_cast<float>(config_.layer_norm_eps));
+  add_and_normalize(out, layer.attention_norm, x, n);
 }
 
 KvCache Encoder::new_cache() const {
@@ -152,15 +165,26 @@ void Encoder::cached_attention(std::size_t index, std::vector<float>& x, const s
   attention_output(layer, attended, x, rows);
 }
 
+// x ← LayerNorm(x + out), row by row.
+void Encoder::add_and_normalize(const std::vector<float>& out, const Norm& norm, std::vector<float>& x,
+                                std::size_t n) const {
+  const std::size_t h = config_.hidden_size;
+  for_row_ranges(n, h, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin * h; i < end * h; ++i) x[i] += out[i];
+    kernels::layer_norm(x.data() + begin * h, norm.gamma.data(), norm.beta.data(), x.data() + begin * h, end - begin,
+                        h, static_cast<float>(config_.layer_norm_eps));
+  });
+}
+
 void Encoder::feed_forward(const Layer& layer, std::vector<float>& x, std::size_t n) const {
   const std::size_t h = config_.hidden_size, f = config_.intermediate_size;
   std::vector<float> inner(n * f), out(n * h);
   apply_linear(layer.intermediate, x.data(), n, inner.data());
-  kernels::gelu(inner.data(), inner.size());
+  for_row_ranges(n, f, [&](std::size_t begin, std::size_t end) {
+    kernels::gelu(inner.data() + begin * f, (end - begin) * f);
+  });
   apply_linear(layer.ffn_output, inner.data(), n, out.data());
-  for (std::size_t i = 0; i < n * h; ++i) x[i] += out[i];
-  kernels::layer_norm(x.data(), layer.output_norm.gamma.data(), layer.output_norm.beta.data(), x.data(), n, h,
-                      static_cast<float>(config_.layer_norm_eps));
+  add_and_normalize(out, layer.output_norm, x, n);
 }
 
 // x[n × h] ← LayerNorm(word embedding + segment embedding + one lexicon vector per set feature bit) of ids.

@@ -82,6 +82,7 @@ class Encoder {
   void attention_output(const Layer& layer, const std::vector<float>& attended, std::vector<float>& x,
                         std::size_t n) const;
   void feed_forward(const Layer& layer, std::vector<float>& x, std::size_t n) const;
+  void add_and_normalize(const std::vector<float>& out, const Norm& norm, std::vector<float>& x, std::size_t n) const;
 
   EncoderConfig config_;
   std::vector<float> embeddings_;
