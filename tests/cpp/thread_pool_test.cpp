@@ -114,8 +114,7 @@ TEST_F(ThreadPoolTest, ThreadedPackedProductSplitsRowsBitIdentically) {
   const auto run = [&](std::size_t threads) {
     set_thread_count(threads);
     std::vector<float> c(m * n);
-    kernels::GemmScratch scratch;
-    kernels::gemm_packed_b(a.data(), k, m, packed, 0, n, 0, k, c.data(), n, false, scratch);
+    kernels::gemm_packed_b(a.data(), k, m, packed, 0, n, 0, k, c.data(), n, false);
     return c;
   };
   const auto one = run(1);

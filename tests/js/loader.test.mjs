@@ -35,10 +35,10 @@ describe('the .wasm', () => {
   });
 
   it('computes the GEMM with WASM SIMD128 f32x4 multiply and add instructions', () => {
-    // The symbol map names each function index; the packed micro-kernel is inlined into the loop nest that
-    // kernels::gemm and the models' pre-packed weights share (kernels::gemm_packed_b).
+    // The symbol map names each function index; the micro-kernel is inlined into the loop nest that
+    // kernels::gemm and the models' pre-packed weights share (gemm_packed_b, or its row loop gemm_packed_rows).
     const symbols = readFileSync(new URL('attnkit.mjs.symbols', dist), 'utf8').split('\n');
-    const indices = symbols.filter((s) => /attnkit::kernels::gemm(_packed_b)?\\28/.test(s)).map((s) => Number(s.split(':')[0]));
+    const indices = symbols.filter((s) => /attnkit::kernels::(\\28anonymous\\20namespace\\29::)?gemm(_packed_b|_packed_rows)?\\28/.test(s)).map((s) => Number(s.split(':')[0]));
     expect(indices.length).toBeGreaterThan(0);
     const wat = execFileSync('wasm2wat', ['--enable-exceptions', new URL('attnkit.wasm', dist).pathname],
       { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });

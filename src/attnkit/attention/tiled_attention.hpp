@@ -79,7 +79,6 @@ class SpanRamp {
 // Scratch of one thread's work unit: the score block, the output accumulator and the packed operands.
 struct TileBuffers {
   std::vector<float> scores, acc, scaled_q;
-  kernels::GemmScratch scratch;
   kernels::PackedB packed_k, packed_v, memory_k, memory_v;
 };
 
@@ -91,7 +90,7 @@ void attend_tiles(const float* q, const float* k, const float* v, float* out, co
   const std::size_t d = shape.head_dim, dv = shape.value_dim;
   const std::size_t memory = extras.persistent.count;
   const AdaptiveSpan& span = extras.span;
-  auto& [scores, acc, scaled_q, scratch, packed_k, packed_v, memory_k, memory_v] = buffers;
+  auto& [scores, acc, scaled_q, packed_k, packed_v, memory_k, memory_v] = buffers;
   scores.resize(kQueryTile * std::max(span.size != nullptr ? kMaxKeyTile : kKeyTile, memory));
   acc.resize(kQueryTile * dv);
   scaled_q.resize(kQueryTile * d);
@@ -124,19 +123,16 @@ void attend_tiles(const float* q, const float* k, const float* v, float* out, co
     }
     std::fill(acc.begin(), acc.begin() + rows * dv, 0.0f);
     if (memory > 0) {
-      kernels::gemm_packed_b(scaled_q.data(), d, rows, memory_k, 0, memory, 0, d, scores.data(), memory, false,
-                             scratch);
+      kernels::gemm_packed_b(scaled_q.data(), d, rows, memory_k, 0, memory, 0, d, scores.data(), memory, false);
       for (std::size_t r = 0; r < rows; ++r)
         policy.weigh(r, scores.data() + r * memory, memory, 0, memory, acc.data() + r * dv, dv);
-      kernels::gemm_packed_b(scores.data(), memory, rows, memory_v, 0, dv, 0, memory, acc.data(), dv, true,
-                             scratch);
+      kernels::gemm_packed_b(scores.data(), memory, rows, memory_v, 0, dv, 0, memory, acc.data(), dv, true);
     }
     // Packed key panels start at multiples of the panel width; keys before tile_first are masked.
     for (std::size_t k0 = tile_first < tile_last ? tile_first / panel * panel : tile_last; k0 < tile_last;
          k0 += key_tile) {
       const std::size_t cols = std::min(key_tile, tile_last - k0);
-      kernels::gemm_packed_b(scaled_q.data(), d, rows, packed_k, k0, cols, 0, d, scores.data(), cols, false,
-                             scratch);
+      kernels::gemm_packed_b(scaled_q.data(), d, rows, packed_k, k0, cols, 0, d, scores.data(), cols, false);
       for (std::size_t r = 0; r < rows; ++r) {
         const std::size_t lo = std::clamp(row_first[r], k0, k0 + cols) - k0;
         const std::size_t hi = std::clamp(row_end[r], k0 + lo, k0 + cols) - k0;
@@ -144,7 +140,7 @@ void attend_tiles(const float* q, const float* k, const float* v, float* out, co
         if (span.size != nullptr && lo < hi) ramp.apply(row_scores, k0, lo, hi, row_position[r]);
         policy.weigh(r, row_scores, cols, lo, hi, acc.data() + r * dv, dv);
       }
-      kernels::gemm_packed_b(scores.data(), cols, rows, packed_v, 0, dv, k0, cols, acc.data(), dv, true, scratch);
+      kernels::gemm_packed_b(scores.data(), cols, rows, packed_v, 0, dv, k0, cols, acc.data(), dv, true);
     }
     for (std::size_t r = 0; r < rows; ++r) {
       policy.finish_row(r, acc.data() + r * dv, dv);

@@ -16,10 +16,9 @@ struct PackedB {
   std::size_t depth = 0;
 };
 
-// Packing buffers, kept by callers that multiply many small tiles so no call allocates.
+// gemm()'s packing buffer, kept by callers that multiply many times so no call allocates.
 struct GemmScratch {
-  std::vector<float> packed_a;
-  PackedB packed_b;  // gemm(): the block of op(B) being multiplied
+  PackedB packed_b;  // the block of op(B) being multiplied
 };
 
 // C[m×n] = A[m×k] · op(B). When accumulate is true, C += A·op(B) instead of overwriting C.
@@ -40,7 +39,6 @@ void pack_b(const float* b, std::size_t n, std::size_t k, BLayout b_layout, Pack
 // C[m×cols] (+)= A[m×depth] · op(B)[d0 .. d0+depth, col0 .. col0+cols], A row-major with leading dimension
 // lda, C with ldc; col0 must be a multiple of packed_panel_width().
 void gemm_packed_b(const float* a, std::size_t lda, std::size_t m, const PackedB& b, std::size_t col0,
-                   std::size_t cols, std::size_t d0, std::size_t depth, float* c, std::size_t ldc, bool accumulate,
-                   GemmScratch& scratch);
+                   std::size_t cols, std::size_t d0, std::size_t depth, float* c, std::size_t ldc, bool accumulate);
 
 }  // namespace attnkit::kernels

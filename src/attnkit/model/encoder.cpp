@@ -41,8 +41,7 @@ void for_row_ranges(std::size_t rows, std::size_t width, const std::function<voi
 }  // namespace
 
 void apply_linear(const Linear& layer, const float* x, std::size_t rows, float* y) {
-  kernels::GemmScratch scratch;
-  kernels::gemm_packed_b(x, layer.in, rows, layer.weight, 0, layer.out, 0, layer.in, y, layer.out, false, scratch);
+  kernels::gemm_packed_b(x, layer.in, rows, layer.weight, 0, layer.out, 0, layer.in, y, layer.out, false);
   for (std::size_t r = 0; r < rows; ++r) kernels::axpy(1.0f, layer.bias.data(), y + r * layer.out, layer.out);
 }
 
