@@ -8,7 +8,7 @@ import { ortSession, ortTensor } from './ort.mjs';
 const HEADS = 12;
 const HEAD_DIM = 64;
 
-function attentionModel() {
+export function attentionModel() {
   const dims = [HEADS, 'n', HEAD_DIM];
   return onnxModel({
     nodes: [

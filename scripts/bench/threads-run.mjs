@@ -5,6 +5,8 @@
 //   node scripts/bench/threads-run.mjs T
 import { readFileSync } from 'node:fs';
 import { attention, gemm, init, NER } from '../../dist/index.js';
+import { attentionModel } from './attention.mjs';
+import { matmulModel } from './gemm.mjs';
 import { compareInBlocksMs, compareManyMs, randomFloats } from './harness.mjs';
 import { onnxModel } from './onnx-graph.mjs';
 import { ort, ortSession, ortTensor } from './ort.mjs';
@@ -40,19 +42,7 @@ function interleaveHeads(x, n) {
 }
 
 async function benchAttention(runs) {
-  const dims = [HEADS, 'n', HEAD_DIM];
-  const naive = await ortSession(onnxModel({
-    nodes: [
-      { op: 'Transpose', inputs: ['K'], outputs: ['Kt'], attrs: { perm: { ints: [0, 2, 1] } } },
-      { op: 'MatMul', inputs: ['Q', 'Kt'], outputs: ['S'] },
-      { op: 'Mul', inputs: ['S', 'scale'], outputs: ['Ss'] },
-      { op: 'Softmax', inputs: ['Ss'], outputs: ['P'], attrs: { axis: { int: -1 } } },
-      { op: 'MatMul', inputs: ['P', 'V'], outputs: ['O'] },
-    ],
-    inputs: [['Q', dims], ['K', dims], ['V', dims]],
-    outputs: [['O', dims]],
-    initializers: [['scale', [], [1 / Math.sqrt(HEAD_DIM)]]],
-  }));
+  const naive = await ortSession(attentionModel());
   const fusedDims = [1, 'n', HIDDEN];
   const fused = await ortSession(onnxModel({
     nodes: [{ op: 'MultiHeadAttention', domain: 'com.microsoft', inputs: ['Q', 'K', 'V'], outputs: ['O'],
@@ -83,11 +73,7 @@ async function benchAttention(runs) {
 async function benchGemm(runs, size = 512) {
   const a = randomFloats(size * size, 1);
   const b = randomFloats(size * size, 2);
-  const session = await ortSession(onnxModel({
-    nodes: [{ op: 'MatMul', inputs: ['A', 'B'], outputs: ['C'] }],
-    inputs: [['A', [size, size]], ['B', [size, size]]],
-    outputs: [['C', [size, size]]],
-  }));
+  const session = await ortSession(matmulModel(size));
   const feeds = { A: ortTensor(a, [size, size]), B: ortTensor(b, [size, size]) };
   const shape = { m: size, n: size, k: size };
   const diff = maxAbsDiff(gemm(a, b, shape), (await session.run(feeds)).C.data);

@@ -58,9 +58,10 @@ TEST_F(ThreadPoolTest, ManyLoopsInARowReuseTheWorkers) {
 
 TEST_F(ThreadPoolTest, ABodysExceptionReachesTheCaller) {
   set_thread_count(2);
-  EXPECT_THROW(parallel_for(100, [](std::size_t i) {
-                 if (i == 37) fail("item ", i, " failed");
-               }),
+  EXPECT_THROW(parallel_for(100,
+                            [](std::size_t i) {
+                              if (i == 37) fail("item ", i, " failed");
+                            }),
                Error);
   std::atomic<int> after{0};
   parallel_for(10, [&](std::size_t) { ++after; });  // the pool still works

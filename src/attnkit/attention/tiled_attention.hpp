@@ -107,8 +107,7 @@ void attend_tiles(const float* q, const float* k, const float* v, float* out, co
   const auto [qh, kh, vh, oh] = head_tensors(q, k, v, out, shape, b, h);
   kernels::pack_b(kh, shape.key_len, d, kernels::BLayout::kTransposed, packed_k);  // op(B) = Kᵀ
   kernels::pack_b(vh, dv, shape.key_len, kernels::BLayout::kRowMajor, packed_v);
-  for (std::size_t q0 = tile_begin * tile_rows; q0 < std::min(shape.query_len, tile_end * tile_rows);
-       q0 += tile_rows) {
+  for (std::size_t q0 = tile_begin * tile_rows; q0 < std::min(shape.query_len, tile_end * tile_rows); q0 += tile_rows) {
     const std::size_t rows = std::min(tile_rows, shape.query_len - q0);
     std::size_t tile_first = shape.key_len, tile_last = 0;
     for (std::size_t r = 0; r < rows; ++r) {
@@ -171,8 +170,7 @@ void tiled_attention(const float* q, const float* k, const float* v, float* out,
     const std::size_t tiles = (shape.query_len + query_tile_rows(extras.span, h) - 1) / query_tile_rows(extras.span, h);
     thread_local TileBuffers buffers;
     Policy local = policy;  // per-row state (running max and sum) is per unit
-    attend_tiles(q, k, v, out, shape, mask, local, extras, b, h, g * tiles / groups, (g + 1) * tiles / groups,
-                 buffers);
+    attend_tiles(q, k, v, out, shape, mask, local, extras, b, h, g * tiles / groups, (g + 1) * tiles / groups, buffers);
   });
 }
 

@@ -13,24 +13,23 @@ namespace {
 
 // 4 rows × 2 vectors = 8 accumulators: measured best in V8/TurboFan at 512³ (≈45 GFLOP/s; 6×2, 5×2, 4×3
 // and 3×4 tiles spill registers and ran at 28–34).
-constexpr std::size_t kPanelRows = 4;                          // rows of A (and C) per micro-tile
-constexpr std::size_t kPanelVectors = 2;                       // SIMD vectors of B (and C) per micro-tile
-constexpr std::size_t kPanelCols = kPanelVectors * kLanes;     // columns of B (and C) per micro-tile
-constexpr std::size_t kDepthBlock = 256;           // k per packed block: a B panel stays in L1
-constexpr std::size_t kRowBlock = 96;               // rows of A packed at once (L2-sized)
-constexpr std::size_t kColBlock = 2048;            // columns of B packed at once
+constexpr std::size_t kPanelRows = 4;                       // rows of A (and C) per micro-tile
+constexpr std::size_t kPanelVectors = 2;                    // SIMD vectors of B (and C) per micro-tile
+constexpr std::size_t kPanelCols = kPanelVectors * kLanes;  // columns of B (and C) per micro-tile
+constexpr std::size_t kDepthBlock = 256;                    // k per packed block: a B panel stays in L1
+constexpr std::size_t kRowBlock = 96;                       // rows of A packed at once (L2-sized)
+constexpr std::size_t kColBlock = 2048;                     // columns of B packed at once
 
 // Packs columns [col0, col0+cols) × depth [d0, d0+depth) of op(B) into panels of kPanelCols.
-void pack_b(const float* b, std::size_t n, std::size_t k, BLayout layout, std::size_t col0,
-            std::size_t cols, std::size_t d0, std::size_t depth, float* out) {
+void pack_b(const float* b, std::size_t n, std::size_t k, BLayout layout, std::size_t col0, std::size_t cols,
+            std::size_t d0, std::size_t depth, float* out) {
   for (std::size_t p = 0; p < cols; p += kPanelCols) {
     const std::size_t valid = std::min(kPanelCols, cols - p);
     for (std::size_t kk = 0; kk < depth; ++kk) {
       for (std::size_t c = 0; c < kPanelCols; ++c) {
         const std::size_t col = col0 + p + c;
         float value = 0.0f;
-        if (c < valid)
-          value = layout == BLayout::kRowMajor ? b[(d0 + kk) * n + col] : b[col * k + d0 + kk];
+        if (c < valid) value = layout == BLayout::kRowMajor ? b[(d0 + kk) * n + col] : b[col * k + d0 + kk];
         out[c] = value;
       }
       out += kPanelCols;
@@ -49,8 +48,8 @@ struct RowsOfA {
 
 // The register tile: kPanelRows × kPanelCols of C accumulated over `depth` steps, then added to (or stored
 // into) C. Partial tiles at the edges go through a scratch tile.
-void micro_kernel(std::size_t depth, RowsOfA pa, const float* pb, float* c, std::size_t ldc,
-                  std::size_t rows, std::size_t cols, bool add_to_c) {
+void micro_kernel(std::size_t depth, RowsOfA pa, const float* pb, float* c, std::size_t ldc, std::size_t rows,
+                  std::size_t cols, bool add_to_c) {
   FloatBatch acc[kPanelRows][kPanelVectors];
   for (std::size_t r = 0; r < kPanelRows; ++r)
     for (std::size_t v = 0; v < kPanelVectors; ++v) acc[r][v] = FloatBatch(0.0f);
@@ -85,13 +84,11 @@ void micro_kernel(std::size_t depth, RowsOfA pa, const float* pb, float* c, std:
   }
 }
 
-std::size_t round_up(std::size_t value, std::size_t multiple) {
-  return (value + multiple - 1) / multiple * multiple;
-}
+std::size_t round_up(std::size_t value, std::size_t multiple) { return (value + multiple - 1) / multiple * multiple; }
 
 // Packs columns [col0, col0+cols) × depth [d0, d0+depth) of op(B) into `out`, as a PackedB of its own.
-void pack_b_block(const float* b, std::size_t n, std::size_t k, BLayout b_layout, std::size_t col0,
-                  std::size_t cols, std::size_t d0, std::size_t depth, PackedB& out) {
+void pack_b_block(const float* b, std::size_t n, std::size_t k, BLayout b_layout, std::size_t col0, std::size_t cols,
+                  std::size_t d0, std::size_t depth, PackedB& out) {
   out.cols = cols;
   out.depth = depth;
   if (out.data.size() < round_up(cols, kPanelCols) * depth) out.data.resize(round_up(cols, kPanelCols) * depth);
@@ -131,7 +128,8 @@ void gemm_packed_rows(const float* a, std::size_t lda, std::size_t m, const Pack
         for (std::size_t pr = 0; pr < rows; pr += kPanelRows) {
           const std::size_t valid = std::min(kPanelRows, rows - pr);
           RowsOfA panel;  // a partial panel repeats its last row; those results are not stored
-          for (std::size_t r = 0; r < kPanelRows; ++r) panel.rows[r] = a + (row0 + pr + std::min(r, valid - 1)) * lda + dd;
+          for (std::size_t r = 0; r < kPanelRows; ++r)
+            panel.rows[r] = a + (row0 + pr + std::min(r, valid - 1)) * lda + dd;
           micro_kernel(chunk, panel, pb, c + (row0 + pr) * ldc + pc, ldc, valid, std::min(kPanelCols, cols - pc),
                        add_to_c);
         }
@@ -144,8 +142,8 @@ void gemm_packed_rows(const float* a, std::size_t lda, std::size_t m, const Pack
 
 // With threads, the rows are split into one range per thread (whole 4-row panels): a row of C depends only on
 // its row of A, summed over the same depth blocks in the same order, so results are bit-identical.
-void gemm_packed_b(const float* a, std::size_t lda, std::size_t m, const PackedB& b, std::size_t col0,
-                   std::size_t cols, std::size_t d0, std::size_t depth, float* c, std::size_t ldc, bool accumulate) {
+void gemm_packed_b(const float* a, std::size_t lda, std::size_t m, const PackedB& b, std::size_t col0, std::size_t cols,
+                   std::size_t d0, std::size_t depth, float* c, std::size_t ldc, bool accumulate) {
   const std::size_t threads = thread_count();
   if (threads == 1 || static_cast<double>(m) * cols * depth < kParallelMacs || m < 2 * kPanelRows)
     return gemm_packed_rows(a, lda, m, b, col0, cols, d0, depth, c, ldc, accumulate);
@@ -154,8 +152,8 @@ void gemm_packed_b(const float* a, std::size_t lda, std::size_t m, const PackedB
   });
 }
 
-void gemm(const float* a, const float* b, float* c, std::size_t m, std::size_t n, std::size_t k,
-          BLayout b_layout, bool accumulate) {
+void gemm(const float* a, const float* b, float* c, std::size_t m, std::size_t n, std::size_t k, BLayout b_layout,
+          bool accumulate) {
   GemmScratch scratch;
   gemm(a, b, c, m, n, k, b_layout, accumulate, scratch);
 }
@@ -166,8 +164,7 @@ namespace {
 // block is still in cache (packing B over its full depth first measured ~10% slower at 128×768×3072 and
 // needs 2048·k floats); gemm_packed_b does the row and panel blocking. Columns [col_begin, col_end) only.
 void gemm_columns(const float* a, const float* b, float* c, std::size_t m, std::size_t n, std::size_t k,
-                  BLayout b_layout, bool accumulate, std::size_t col_begin, std::size_t col_end,
-                  GemmScratch& scratch) {
+                  BLayout b_layout, bool accumulate, std::size_t col_begin, std::size_t col_end, GemmScratch& scratch) {
   for (std::size_t col0 = col_begin; col0 < col_end; col0 += kColBlock) {
     const std::size_t cols = std::min(kColBlock, col_end - col0);
     for (std::size_t d0 = 0; d0 < k; d0 += kDepthBlock) {
@@ -183,8 +180,8 @@ void gemm_columns(const float* a, const float* b, float* c, std::size_t m, std::
 // With threads, the columns are split into one range per thread (whole panels): every element of C is still
 // summed over the same depth blocks in the same order, so the result is bit-identical to one thread's.
 // Small products (kParallelMacs) run on the caller.
-void gemm(const float* a, const float* b, float* c, std::size_t m, std::size_t n, std::size_t k,
-          BLayout b_layout, bool accumulate, GemmScratch& scratch) {
+void gemm(const float* a, const float* b, float* c, std::size_t m, std::size_t n, std::size_t k, BLayout b_layout,
+          bool accumulate, GemmScratch& scratch) {
   const std::size_t threads = thread_count();
   if (threads == 1 || static_cast<double>(m) * n * k < kParallelMacs || n < 2 * kPanelCols)
     return gemm_columns(a, b, c, m, n, k, b_layout, accumulate, 0, n, scratch);

@@ -23,12 +23,12 @@ struct GemmScratch {
 
 // C[m×n] = A[m×k] · op(B). When accumulate is true, C += A·op(B) instead of overwriting C.
 // Inputs are assumed valid (positive sizes, non-overlapping C); the checked entry point is api::gemm.
-void gemm(const float* a, const float* b, float* c, std::size_t m, std::size_t n, std::size_t k,
-          BLayout b_layout, bool accumulate, GemmScratch& scratch);
+void gemm(const float* a, const float* b, float* c, std::size_t m, std::size_t n, std::size_t k, BLayout b_layout,
+          bool accumulate, GemmScratch& scratch);
 
 // The same with its own scratch, for one-off products.
-void gemm(const float* a, const float* b, float* c, std::size_t m, std::size_t n, std::size_t k,
-          BLayout b_layout, bool accumulate = false);
+void gemm(const float* a, const float* b, float* c, std::size_t m, std::size_t n, std::size_t k, BLayout b_layout,
+          bool accumulate = false);
 
 // Width of a packed column panel: products on a PackedB must start at a multiple of it.
 std::size_t packed_panel_width();
@@ -38,7 +38,7 @@ void pack_b(const float* b, std::size_t n, std::size_t k, BLayout b_layout, Pack
 
 // C[m×cols] (+)= A[m×depth] · op(B)[d0 .. d0+depth, col0 .. col0+cols], A row-major with leading dimension
 // lda, C with ldc; col0 must be a multiple of packed_panel_width().
-void gemm_packed_b(const float* a, std::size_t lda, std::size_t m, const PackedB& b, std::size_t col0,
-                   std::size_t cols, std::size_t d0, std::size_t depth, float* c, std::size_t ldc, bool accumulate);
+void gemm_packed_b(const float* a, std::size_t lda, std::size_t m, const PackedB& b, std::size_t col0, std::size_t cols,
+                   std::size_t d0, std::size_t depth, float* c, std::size_t ldc, bool accumulate);
 
 }  // namespace attnkit::kernels

@@ -170,8 +170,8 @@ void Encoder::add_and_normalize(const std::vector<float>& out, const Norm& norm,
   const std::size_t h = config_.hidden_size;
   for_row_ranges(n, h, [&](std::size_t begin, std::size_t end) {
     for (std::size_t i = begin * h; i < end * h; ++i) x[i] += out[i];
-    kernels::layer_norm(x.data() + begin * h, norm.gamma.data(), norm.beta.data(), x.data() + begin * h, end - begin,
-                        h, static_cast<float>(config_.layer_norm_eps));
+    kernels::layer_norm(x.data() + begin * h, norm.gamma.data(), norm.beta.data(), x.data() + begin * h, end - begin, h,
+                        static_cast<float>(config_.layer_norm_eps));
   });
 }
 
@@ -179,9 +179,8 @@ void Encoder::feed_forward(const Layer& layer, std::vector<float>& x, std::size_
   const std::size_t h = config_.hidden_size, f = config_.intermediate_size;
   std::vector<float> inner(n * f), out(n * h);
   apply_linear(layer.intermediate, x.data(), n, inner.data());
-  for_row_ranges(n, f, [&](std::size_t begin, std::size_t end) {
-    kernels::gelu(inner.data() + begin * f, (end - begin) * f);
-  });
+  for_row_ranges(
+      n, f, [&](std::size_t begin, std::size_t end) { kernels::gelu(inner.data() + begin * f, (end - begin) * f); });
   apply_linear(layer.ffn_output, inner.data(), n, out.data());
   add_and_normalize(out, layer.output_norm, x, n);
 }

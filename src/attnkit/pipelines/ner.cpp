@@ -1,7 +1,5 @@
 #include "attnkit/pipelines/ner.hpp"
 
-#include "attnkit/core/thread_pool.hpp"
-
 #include <algorithm>
 #include <cmath>
 
