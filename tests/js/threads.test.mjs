@@ -8,21 +8,25 @@ import { loadedModule } from '../../dist/loader.js';
 import { randomFloats } from './reference.mjs';
 
 let attnkit;
-beforeAll(async () => { attnkit = await init(); });
+let started; // the threads init() started
+beforeAll(async () => {
+  attnkit = await init();
+  started = attnkit.threads;
+});
 
 // fn's result on one thread and on all the threads init started.
 function onOneAndAll(fn) {
   attnkit.setThreads(1);
+  let one;
   try {
-    return [fn(), (attnkit.setThreads(attnkit.started), fn())];
+    one = fn();
   } finally {
-    attnkit.setThreads(attnkit.started);
+    attnkit.setThreads(started);
   }
+  return [one, fn()];
 }
 
 describe('threaded build', () => {
-  beforeAll(() => { attnkit.started = attnkit.threads; });
-
   it('is what init() loads in Node, on min(4, hardware threads) threads, with shared memory', () => {
     expect(threadsAvailable()).toBe(true);
     expect(attnkit.threads).toBe(Math.min(4, availableParallelism()));
@@ -100,10 +104,10 @@ describe('threaded build', () => {
 
   it('rejects thread counts it cannot run', async () => {
     expect(() => attnkit.setThreads(0)).toThrow(/setThreads: threads must be an integer from 1 to/);
-    expect(() => attnkit.setThreads(attnkit.started + 1)).toThrow(/from 1 to \d+ \(the threads init\(\) started\)/);
+    expect(() => attnkit.setThreads(started + 1)).toThrow(/from 1 to \d+ \(the threads init\(\) started\)/);
     expect(() => attnkit.setThreads(1.5)).toThrow(AttnkitError);
     await expect(init({ threads: 0 })).rejects.toThrow(/init: threads must be an integer from 1 to 16, got 0/);
     await expect(init({ threads: 17 })).rejects.toThrow(/got 17/);
-    expect(attnkit.threads).toBe(attnkit.started);
+    expect(attnkit.threads).toBe(started);
   });
 });

@@ -63,7 +63,7 @@ export interface AttnkitWasmModule {
   /** The threaded module only: its shared memory (HEAPU8 may be a stale view after another thread grew it). */
   wasmMemory?: WebAssembly.Memory;
   /** The threaded module only: Emscripten's pthread workers (Node: unref'd so they never keep a process alive). */
-  PThread?: { unusedWorkers: { unref?(): void; terminate(): void }[]; runningWorkers: { unref?(): void; terminate(): void }[]; terminateAllThreads(): void };
+  PThread?: { unusedWorkers: { unref?(): void }[]; runningWorkers: { unref?(): void }[] };
   _malloc(bytes: number): number;
   _free(address: number): void;
   lastError(): string;

@@ -112,7 +112,7 @@ async function instantiate(options: InitOptions, threads: number): Promise<Attnk
   const threaded = threads > 1;
   const fileName = threaded ? 'attnkit-threads.wasm' : 'attnkit.wasm';
   const defaultUrl = new URL(`./${fileName}`, import.meta.url);
-  const create = threaded ? createThreadedModule(threads - 1) : await singleThreadFactory();
+  const create: Factory = threaded ? createThreadedModule(threads - 1) : (await import('./attnkit.mjs')).default;
   if (options.wasmBinary) return create({ wasmBinary: options.wasmBinary });
   if (isNode() && !options.wasmUrl && defaultUrl.protocol === 'file:') {
     return create({ wasmBinary: await readPackagedWasmInNode(defaultUrl) });
@@ -131,10 +131,6 @@ async function instantiate(options: InitOptions, threads: number): Promise<Attnk
 }
 
 type Factory = (options: AttnkitModuleOptions) => Promise<AttnkitWasmModule>;
-
-async function singleThreadFactory(): Promise<Factory> {
-  return (await import('./attnkit.mjs')).default;
-}
 
 // The threaded module starts `workers` Emscripten pthread workers with itself. In Node its generated code
 // is CommonJS-flavoured (require, __dirname) although the file is ESM: those two globals are lent for the

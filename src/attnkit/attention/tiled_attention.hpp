@@ -167,7 +167,8 @@ void tiled_attention(const float* q, const float* k, const float* v, float* out,
   }
   parallel_for(pairs * groups, [&](std::size_t unit) {
     const std::size_t h = unit / (shape.batch * groups), b = unit / groups % shape.batch, g = unit % groups;
-    const std::size_t tiles = (shape.query_len + query_tile_rows(extras.span, h) - 1) / query_tile_rows(extras.span, h);
+    const std::size_t tile_rows = query_tile_rows(extras.span, h),
+                      tiles = (shape.query_len + tile_rows - 1) / tile_rows;
     thread_local TileBuffers buffers;
     Policy local = policy;  // per-row state (running max and sum) is per unit
     attend_tiles(q, k, v, out, shape, mask, local, extras, b, h, g * tiles / groups, (g + 1) * tiles / groups, buffers);

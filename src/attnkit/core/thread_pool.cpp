@@ -136,7 +136,6 @@ void run_inline(std::size_t count, const std::function<void(std::size_t)>& body)
 
 #ifdef ATTNKIT_NO_THREADS
 
-bool threads_supported() { return false; }
 std::size_t thread_count() { return 1; }
 void set_thread_count(std::size_t threads) {
   if (threads != 1)
@@ -147,7 +146,6 @@ void parallel_for(std::size_t count, const std::function<void(std::size_t)>& bod
 
 #else
 
-bool threads_supported() { return true; }
 std::size_t thread_count() { return pool() ? pool()->threads() : 1; }
 
 void set_thread_count(std::size_t threads) {

@@ -13,9 +13,6 @@
 
 namespace attnkit {
 
-// Whether this build can run threads at all (native: yes; the WebAssembly module: only its threaded build).
-bool threads_supported();
-
 // Threads used by parallel_for, counting the caller; 1 until set_thread_count.
 std::size_t thread_count();
 

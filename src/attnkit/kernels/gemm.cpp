@@ -17,7 +17,7 @@ constexpr std::size_t kPanelRows = 4;                       // rows of A (and C)
 constexpr std::size_t kPanelVectors = 2;                    // SIMD vectors of B (and C) per micro-tile
 constexpr std::size_t kPanelCols = kPanelVectors * kLanes;  // columns of B (and C) per micro-tile
 constexpr std::size_t kDepthBlock = 256;                    // k per packed block: a B panel stays in L1
-constexpr std::size_t kRowBlock = 96;                       // rows of A packed at once (L2-sized)
+constexpr std::size_t kRowBlock = 96;                       // rows of A per block: they stay in L2 across B's panels
 constexpr std::size_t kColBlock = 2048;                     // columns of B packed at once
 
 // Packs columns [col0, col0+cols) × depth [d0, d0+depth) of op(B) into panels of kPanelCols.
