@@ -17,6 +17,8 @@ import torch
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from attnkit_py import lexicon as lexicon_io, safetensors_io  # noqa: E402
+from attnkit_py.distillation import Ensemble, WeightAverage, distillation_loss  # noqa: E402
+from attnkit_py.load import load_span_ner  # noqa: E402
 from attnkit_py.model import SpanNer, multilabel_categorical_crossentropy, state_tensors  # noqa: E402
 from attnkit_py.tokenizer import build_vocab  # noqa: E402
 from attnkit_py.training import encoder_config, optimiser, prepare_run, training_arguments, update  # noqa: E402
@@ -134,6 +136,22 @@ def evaluate(model, items, batch_size=64):
     return f1(tp, fp, fn), {label: f1(*v) for label, v in per_type.items()}
 
 
+def load_teachers(directories, tokenizer, cfg):
+    """The teacher models (an Ensemble when several), checked to read the same tokens and lexicon features."""
+    if not directories:
+        return None
+    teachers = []
+    for directory in directories:
+        teacher, teacher_cfg = load_span_ner(directory)
+        vocab = (pathlib.Path(directory) / "vocab.txt").read_text(encoding="utf-8").split("\n")
+        if vocab[:len(tokenizer.tokens)] != list(tokenizer.tokens) or teacher_cfg.get("lexicon", {}).get("features") != \
+                cfg.get("lexicon", {}).get("features") or teacher_cfg["head"]["labels"] != LABELS:
+            raise ValueError(f"teacher {directory}: vocabulary, lexicon features or labels differ from the student's")
+        teachers.append(teacher)
+    print(f"distilling from {len(teachers)} teacher(s)", flush=True)
+    return Ensemble(teachers).eval() if len(teachers) > 1 else teachers[0]
+
+
 def main():
     parser = training_arguments(ROOT / "web" / "models" / "ner-cluener", 18,
                                 "use only this many training sentences (smoke tests)")
@@ -144,6 +162,15 @@ def main():
                         help="jieba-format dictionary for word-lexicon features ('' for none)")
     parser.add_argument("--lexicon-spans", action="store_true",
                         help="the span head also learns a bias per (word class, type) for spans a lexicon word covers")
+    parser.add_argument("--teacher", action="append", default=[],
+                        help="model directory to distil from (repeat for an ensemble: logits averaged)")
+    # The distillation loss sums a BCE over every cell of a row (~1,300 for a 50-character sentence), so it is
+    # ~100× the multilabel loss while the student is far from the teacher: a small weight keeps gold in charge.
+    parser.add_argument("--distil", type=float, default=0.1, help="weight of the distillation loss")
+    parser.add_argument("--temperature", type=float, default=1.0, help="distillation temperature")
+    parser.add_argument("--ema", type=float, default=0.0,
+                        help="if > 0: also evaluate an exponential moving average of the weights with this decay, "
+                             "and ship it")
     args = parser.parse_args()
     rng, out = prepare_run(args)
 
@@ -175,11 +202,16 @@ def main():
                                          "features": lexicon.features, "words": len(lexicon.words),
                                          **({"spans": True} if args.lexicon_spans else {})}} if lexicon else {}),
                          training={"data": "CLUENER train.json, every 10th line held out", "epochs": args.epochs,
-                                   "substitute": args.substitute})
+                                   "substitute": args.substitute,
+                                   **({"ema": args.ema} if args.ema > 0 else {}),
+                                   **({"teachers": len(args.teacher), "distil": args.distil,
+                                       "temperature": args.temperature} if args.teacher else {})})
     model = SpanNer(cfg)
     params = sum(p.numel() for p in model.parameters())
     print(f"train {len(train)} val {len(val)} vocab {cfg['vocab_size']} params {params / 1e6:.2f}M", flush=True)
+    teacher = load_teachers(args.teacher, tokenizer, cfg)
     optimizer, schedule = optimiser(model, args.lr, args.epochs, len(train), args.batch)
+    average = WeightAverage(model, args.ema) if args.ema > 0 else None
     best, best_state = -1.0, None
     for epoch in range(args.epochs):
         model.train()
@@ -188,12 +220,24 @@ def main():
             train = prepare([substitute_entities(t, sp, pool, rng, args.substitute) for t, sp in train_rows])
         for batch in batches(train, args.batch, True, rng):
             ids, mask, y, lex = collate(batch, len(LABELS))
-            loss = multilabel_categorical_crossentropy(model(ids, mask, lex), y)
+            logits = model(ids, mask, lex)
+            loss = multilabel_categorical_crossentropy(logits, y)
+            if teacher is not None:
+                with torch.no_grad():
+                    taught = teacher(ids, mask, lex)
+                loss = loss + args.distil * distillation_loss(logits, taught, args.temperature)
             total += update(model, optimizer, schedule, loss) * len(batch)
+            if average:
+                average.update(model)
         f1, _ = evaluate(model, val)
-        print(f"epoch {epoch + 1} loss {total / len(train):.4f} val F1 {100 * f1:.2f} ({time.time() - start:.0f}s)", flush=True)
+        line = f"epoch {epoch + 1} loss {total / len(train):.4f} val F1 {100 * f1:.2f}"
+        if average:  # the average is what ships; the raw weights' F1 is printed for the ablation
+            raw, f1 = f1, evaluate(average.model, val)[0]
+            line = f"epoch {epoch + 1} loss {total / len(train):.4f} val F1 raw {100 * raw:.2f} averaged {100 * f1:.2f}"
+        print(f"{line} ({time.time() - start:.0f}s)", flush=True)
         if f1 > best:
-            best, best_state = f1, {k: v.clone() for k, v in model.state_dict().items()}
+            shipped = average.model if average else model
+            best, best_state = f1, {k: v.clone() for k, v in shipped.state_dict().items()}
     model.load_state_dict(best_state)
 
     # The shipped weights are fp16; the reference and the reported F1 use exactly those weights.

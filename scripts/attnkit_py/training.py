@@ -20,6 +20,7 @@ def training_arguments(out_default, epochs, limit_help, **sizes):
     parser.add_argument("--lr", type=float, default=sizes.get("lr", 7e-4))
     parser.add_argument("--limit", type=int, default=0, help=limit_help)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--threads", type=int, default=2, help="torch threads (the machines have 2 cores)")
     return parser
 
 
@@ -34,8 +35,8 @@ def optimiser(model, lr, epochs, examples, batch):
 
 
 def prepare_run(args):
-    """Two threads (the machines have 2 cores), seeded torch and Python RNGs, the output directory made."""
-    torch.set_num_threads(2)
+    """args.threads torch threads, seeded torch and Python RNGs, the output directory made."""
+    torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     out = pathlib.Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

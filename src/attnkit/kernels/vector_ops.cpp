@@ -14,7 +14,7 @@ constexpr float kNegInf = -std::numeric_limits<float>::infinity();
 }  // namespace
 
 float vector_max(const float* x, std::size_t n) {
-  const auto larger = [](const FloatBatch& best, const FloatBatch& v) { return xsimd::max(best, v); };
+  const auto larger = [](const FloatBatch& best, const FloatBatch& v) { return max_of_numbers(best, v); };
   return horizontal_max(reduce_batches(n, kNegInf, FloatBatch(kNegInf), larger, x));
 }
 
@@ -22,7 +22,7 @@ float exp_shifted(const float* x, float* out, std::size_t n, float shift) {
   const FloatBatch shift_v(shift);
   FloatBatch sum_v(0.0f);
   const auto exp_and_add = [shift_v, &sum_v](const FloatBatch& v) {
-    const FloatBatch e = fast_exp(v - shift_v);
+    const FloatBatch e = exp_nonpositive(v - shift_v);
     sum_v += e;
     return e;
   };

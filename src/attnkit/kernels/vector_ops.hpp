@@ -4,10 +4,11 @@
 
 namespace attnkit::kernels {
 
-// Largest value of x[0..n); -inf for n = 0.
+// Largest value of x[0..n) (which holds no NaN); -inf for n = 0.
 float vector_max(const float* x, std::size_t n);
 
-// out[i] = exp(x[i] − shift); returns Σ out. x and out may alias.
+// out[i] = exp(x[i] − shift) for shift ≥ every x[i] (a maximum: the softmax's shift); returns Σ out. x and out
+// may alias.
 float exp_shifted(const float* x, float* out, std::size_t n, float shift);
 
 // x[i] *= factor.
