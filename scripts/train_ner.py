@@ -230,11 +230,11 @@ def main():
             if average:
                 average.update(model)
         f1, _ = evaluate(model, val)
-        line = f"epoch {epoch + 1} loss {total / len(train):.4f} val F1 {100 * f1:.2f}"
+        scores = f"{100 * f1:.2f}"
         if average:  # the average is what ships; the raw weights' F1 is printed for the ablation
             raw, f1 = f1, evaluate(average.model, val)[0]
-            line = f"epoch {epoch + 1} loss {total / len(train):.4f} val F1 raw {100 * raw:.2f} averaged {100 * f1:.2f}"
-        print(f"{line} ({time.time() - start:.0f}s)", flush=True)
+            scores = f"raw {100 * raw:.2f} averaged {100 * f1:.2f}"
+        print(f"epoch {epoch + 1} loss {total / len(train):.4f} val F1 {scores} ({time.time() - start:.0f}s)", flush=True)
         if f1 > best:
             shipped = average.model if average else model
             best, best_state = f1, {k: v.clone() for k, v in shipped.state_dict().items()}

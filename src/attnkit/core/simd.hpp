@@ -65,8 +65,8 @@ inline FloatBatch max_of_numbers(const FloatBatch& a, const FloatBatch& b) {
 
 // e^x for x ≤ 0 (softmax: scores minus their maximum), within 3 ulp; 0 below −87.3 and for −inf. Cheaper
 // than fast_exp, in which the online softmax spent a fifth of attention's time: no clamp above, a degree-5
-// polynomial (a minimax fit of e^r on |r| ≤ ln2/2 with p(0) = 1, relative error 1.7e-7 evaluated in f32), 2^n added to the
-// result's exponent bits as an integer, and the underflow zeroed with one AND (no select).
+// polynomial (a minimax fit of e^r on |r| ≤ ln2/2 with p(0) = 1, relative error 1.7e-7 evaluated in f32), 2^n added to
+// the result's exponent bits as an integer, and the underflow zeroed with one AND (no select).
 inline FloatBatch exp_nonpositive(const FloatBatch& x) {
   using IntBatch = xsimd::batch<std::int32_t>;
   const FloatBatch magic(12582912.0f);  // 1.5·2²³: adding it leaves round(t) in the low mantissa bits
