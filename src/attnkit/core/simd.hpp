@@ -29,6 +29,11 @@ inline float horizontal_max(const FloatBatch& x) {
   return best;
 }
 
+// x − n·ln2 in two steps (Cody–Waite): ln2's high part has few mantissa bits, so n times it is exact.
+inline FloatBatch minus_n_ln2(const FloatBatch& x, const FloatBatch& n) {
+  return xsimd::fma(n, FloatBatch(2.12194440e-4f), xsimd::fma(n, FloatBatch(-0.693359375f), x));
+}
+
 // e^x for a batch, accurate to ~2 ulp, flushing to 0 below −87.3 (so e^{−inf} = 0).
 // xsimd::exp needs a float→int conversion that Emscripten 3.1.6 lowers to a scalar lrint loop (a third of
 // attention's time went there); here 2^n is built from n's bits: adding 1.5·2²³ puts round(n) in the low
@@ -38,8 +43,7 @@ inline FloatBatch fast_exp(const FloatBatch& x) {
   using IntBatch = xsimd::batch<std::int32_t>;
   const FloatBatch clamped = xsimd::min(x, FloatBatch(88.3762626647949f));
   const FloatBatch n = xsimd::nearbyint(clamped * FloatBatch(1.44269504088896341f));
-  FloatBatch r = xsimd::fma(n, FloatBatch(-0.693359375f), clamped);
-  r = xsimd::fma(n, FloatBatch(2.12194440e-4f), r);
+  const FloatBatch r = minus_n_ln2(clamped, n);
   FloatBatch p(1.9875691500e-4f);
   p = xsimd::fma(p, r, FloatBatch(1.3981999507e-3f));
   p = xsimd::fma(p, r, FloatBatch(8.3334519073e-3f));
@@ -72,8 +76,7 @@ inline FloatBatch exp_nonpositive(const FloatBatch& x) {
   const FloatBatch magic(12582912.0f);  // 1.5·2²³: adding it leaves round(t) in the low mantissa bits
   const FloatBatch rounded = x * FloatBatch(1.44269504088896341f) + magic;
   const FloatBatch n = rounded - magic;
-  FloatBatch r = xsimd::fma(n, FloatBatch(-0.693359375f), x);  // x − n·ln2 in two steps (Cody–Waite)
-  r = xsimd::fma(n, FloatBatch(2.12194440e-4f), r);
+  const FloatBatch r = minus_n_ln2(x, n);
   FloatBatch p(8.290315047e-03f);
   p = xsimd::fma(p, r, FloatBatch(4.189793020e-02f));
   p = xsimd::fma(p, r, FloatBatch(1.666763574e-01f));
